@@ -1,0 +1,50 @@
+"""Errors that stop work: one root class, small subclasses, each with its context.
+
+Validation findings are data (see :mod:`opendata.findings`), not exceptions. An exception
+here means the work cannot go on: the input is not a disclosure we can read at all, or an
+output cannot be written. The CLI catches :class:`OpendataError` once and maps each class to
+the exit code in its ``exit_code`` attribute (documented in the README).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class OpendataError(Exception):
+    """Something stopped opendata from doing its work."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None):
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path
+            if self.line is not None:
+                where += f":{self.line}"
+            where += ": "
+        return where + self.message
+
+
+class InputError(OpendataError):
+    """The input file cannot be read as a disclosure (empty, binary, wrong encoding, truncated)."""
+
+    exit_code = 3
+
+
+class UnsupportedInputError(InputError):
+    """The input is of a kind this version does not read yet (for example a PDF)."""
+
+    exit_code = 4
+
+
+class OutputError(OpendataError):
+    """An output could not be written; nothing half-written is left behind."""
+
+    exit_code = 5

@@ -1,0 +1,190 @@
+"""The typed model of one disclosure: the one truth that readers fill and writers read.
+
+Amounts are :class:`~decimal.Decimal` as printed; a blank cell is ``None``, never zero, and
+``"-"`` (not applicable) is kept as a distinct marker. Every row, indicator, unit and finding
+carries a :class:`Source` naming the file, line and (where known) page it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from opendata.targets import Target
+
+#: Multipliers from a printed unit to 元 (yuan).
+UNIT_TO_YUAN: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(10**8)}
+
+NOT_APPLICABLE = "-"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where something was printed: file name, 1-based line and, where known, page."""
+
+    file: str
+    line: int
+    page: int | None = None
+
+    def __str__(self) -> str:
+        page = f" (page {self.page})" if self.page is not None else ""
+        return f"{self.file}:{self.line}{page}"
+
+
+@dataclass
+class Cell:
+    """One printed cell. ``value`` is set for numeric cells only; ``text`` is as printed."""
+
+    text: str
+    value: Decimal | None = None
+
+    @property
+    def blank(self) -> bool:
+        return self.text == ""
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.text == NOT_APPLICABLE
+
+
+@dataclass
+class Column:
+    """A table column: schema field name, printed header (levels joined by '/'), concept."""
+
+    name: str
+    header: str
+    kind: str  # "seq" | "code" | "label" | "amount" | "quantity" | "text"
+    concept: str | None = None  # e.g. "基本支出", "财政拨款收入" for amount columns
+    known: bool = True  # False when the header matched no field of the table kind
+
+
+@dataclass
+class Row:
+    """A table row with its cells (one per column), role and source line."""
+
+    cells: list[Cell]
+    source: Source
+    role: str = "detail"  # "total" | "subtotal" | "of_which" | "detail"
+    code: str | None = None
+    code_level: str | None = None  # "class" (类) | "category" (款) | "item" (项)
+    parent_code: str | None = None
+    label: str | None = None
+
+
+@dataclass
+class Table:
+    """One disclosure table, joined across pages, with its header once."""
+
+    kind: str  # catalogue key, e.g. "income_expenditure_summary"; "generic" if unknown
+    title: str  # as printed, e.g. 部门预算收支总表
+    source: Source
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    unit: str | None = None  # 元 / 万元 as printed
+    notes: list[str] = field(default_factory=list)
+    as_of: str | None = None  # 截止时间 for asset tables
+    number: str | None = None  # 公开01表 etc., where printed
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass
+class OrgUnit:
+    """An organisation unit listed under 部门机构设置情况."""
+
+    name: str
+    nature: str | None  # 单位性质 (行政 / 事业 …)
+    rank: str | None  # 单位规格
+    funding: str | None  # 经费保障形式
+    source: Source
+
+
+@dataclass
+class Indicator:
+    """One performance indicator (三级指标) of a project or of the department as a whole."""
+
+    level1: str  # 一级指标
+    level2: str  # 二级指标
+    level3: str  # 三级指标
+    description: str | None  # 绩效指标描述
+    target: Target  # 指标值, verbatim and parsed
+    basis: str | None  # 指标值确定依据
+    source: Source
+
+
+@dataclass
+class Project:
+    """A project with its performance-target table (绩效目标表)."""
+
+    number: int | None  # the printed ordinal (1、2、…)
+    name: str
+    goal: str | None  # 绩效目标 text
+    indicators: list[Indicator]
+    source: Source
+
+
+@dataclass
+class OverallTarget:
+    """A sub-target of 部门整体绩效目标: goal text and its indicator text."""
+
+    group: str  # e.g. 全面加强领导班子和干部队伍建设
+    goal: str
+    indicator: str | None
+    source: Source
+
+
+@dataclass
+class GlossaryTerm:
+    """A 名词解释 entry."""
+
+    term: str
+    definition: str
+    source: Source
+
+
+@dataclass
+class Section:
+    """A narrative section: its heading and the text under it."""
+
+    heading: str
+    text: str
+    source: Source
+
+
+@dataclass
+class Finding:
+    """Something the reader could not understand or had to mend, with its location."""
+
+    code: str  # e.g. "unparsed-line", "row-width", "non-numeric-amount"
+    message: str
+    source: Source
+    text: str = ""
+    severity: str = "warning"  # "error" | "warning" | "info"
+
+
+@dataclass
+class Document:
+    """A whole disclosure as read from one or more files."""
+
+    source_files: list[str]
+    sha256: dict[str, str]
+    title: str | None = None
+    department_code: str | None = None
+    department: str | None = None
+    year: int | None = None
+    kind: str | None = None  # 预算 | 决算
+    level: str | None = None  # 部门 | 单位
+    tables: list[Table] = field(default_factory=list)
+    units: list[OrgUnit] = field(default_factory=list)
+    overall_goal: str | None = None
+    overall_targets: list[OverallTarget] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def table(self, kind: str) -> Table | None:
+        """The first table of a kind, or None."""
+        return next((t for t in self.tables if t.kind == kind), None)

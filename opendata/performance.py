@@ -1,0 +1,126 @@
+"""Performance targets: project 绩效目标表 and the department's overall targets (部门整体绩效目标).
+
+A project table starts with a title such as ``1、XX经费绩效目标表``; its 绩效目标 text may sit in
+any column of the 绩效目标 row; the indicator rows have 一级/二级/三级指标 with merged cells
+(blank below the first row of a group) filled down, 绩效指标描述, 指标值 (kept verbatim and
+parsed, see :mod:`opendata.targets`) and 指标值确定依据.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opendata.lines import Line, mend_spaces
+from opendata.model import Finding, Indicator, OverallTarget, Project, Source
+from opendata.targets import parse_target
+
+PROJECT_TITLE_RE = re.compile(r"^(?:(\d+)\s*[、.．]\s*)?(.+?)绩效目标(?:申报|填报)?表$")
+GOAL_KEYS = ("绩效目标", "年度绩效目标", "年度总体目标", "项目绩效目标", "总体目标")
+INDICATOR_FIELDS = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "level3": ("三级指标", "指标名称"),
+    "description": ("绩效指标描述", "指标描述", "指标内容"),
+    "value": ("指标值", "目标值", "指标值（包含数字及文字描述）"),
+    "basis": ("指标值确定依据", "确定依据", "指标值设定依据"),
+}
+
+
+def project_title(line: Line, following: Line | None) -> tuple[str, int] | None:
+    """If ``line`` (maybe joined with ``following``) is a project table title: (title, lines)."""
+    if line.is_row:
+        return None
+    text = mend_spaces(line.stripped)
+    if PROJECT_TITLE_RE.match(text) and not text.startswith("第"):
+        return text, 1
+    if following is not None and not following.is_row and re.match(r"^\d+\s*[、.．]", text):
+        joined = text + mend_spaces(following.stripped)
+        if len(following.stripped) <= 20 and PROJECT_TITLE_RE.match(joined):
+            return joined, 2
+    return None
+
+
+def read_project(
+    lines: list[Line], i: int, title: str, title_line: Line, file: str
+) -> tuple[Project, int, list[Finding]]:
+    """Read the project table whose first row is at ``lines[i]`` (after the title)."""
+    match = PROJECT_TITLE_RE.match(title)
+    assert match is not None
+    number = int(match.group(1)) if match.group(1) else None
+    project = Project(number, match.group(2), None, [], Source(file, title_line.number,
+                      title_line.page))  # fmt: skip
+    findings: list[Finding] = []
+    columns: dict[str, int] | None = None
+    carry = ["", ""]
+    while i < len(lines):
+        line = lines[i]
+        if line.blank:
+            i += 1
+            continue
+        if not line.is_row:
+            break
+        cells = line.cells
+        source = Source(file, line.number, line.page)
+        key = mend_spaces(cells[0])
+        if key in GOAL_KEYS:
+            text = " ".join(c for c in cells[1:] if c)
+            project.goal = f"{project.goal} {text}".strip() if project.goal else text
+        elif "一级指标" in [mend_spaces(c) for c in cells]:
+            columns = _columns([mend_spaces(c) for c in cells])
+        elif columns is None:
+            findings.append(Finding("unparsed-line", "row before the indicator header of a "
+                                    "performance table", source, line.text))  # fmt: skip
+        else:
+            width = max(columns.values()) + 1
+            if len(cells) != width and any(cells[width:]) or len(cells) < width:
+                findings.append(Finding("row-width", f"indicator row has {len(cells)} cells, "
+                                        f"expected {width}", source, line.text, "error"))  # fmt: skip
+            cells = (cells + [""] * width)[: max(width, len(cells))]
+            values = {name: cells[j] for name, j in columns.items()}
+            carry[0] = values.get("level1") or carry[0]
+            carry[1] = values.get("level2") or carry[1]
+            if not values.get("level3") and not values.get("value"):
+                findings.append(Finding("unparsed-line", "indicator row without 三级指标 or 指标值",
+                                        source, line.text))  # fmt: skip
+            else:
+                project.indicators.append(
+                    Indicator(carry[0], carry[1], values.get("level3", ""),
+                              values.get("description") or None,
+                              parse_target(values.get("value", "")),
+                              values.get("basis") or None, source)  # fmt: skip
+                )
+        i += 1
+    return project, i, findings
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    result: dict[str, int] = {}
+    for j, text in enumerate(header):
+        for name, names in INDICATOR_FIELDS.items():
+            if text in names and name not in result:
+                result[name] = j
+    return result
+
+
+TARGET_GROUP_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]、?\s*(.+)$")
+TARGET_GOAL_RE = re.compile(r"^\d+\s*[、.．]\s*绩效目标[:：]\s*(.*)$")
+TARGET_INDICATOR_RE = re.compile(r"^绩效指标[:：]\s*(.*)$")
+
+
+def overall_targets(lines: list[Line], file: str) -> tuple[list[OverallTarget], list[Line]]:
+    """Sub-targets of 分项绩效目标; returns them and the lines that were not part of one."""
+    targets: list[OverallTarget] = []
+    rest: list[Line] = []
+    group = ""
+    for line in lines:
+        text = line.stripped
+        if m := TARGET_GROUP_RE.match(text):
+            group = m.group(1).strip()
+        elif m := TARGET_GOAL_RE.match(text):
+            targets.append(OverallTarget(group, m.group(1).strip(), None,
+                                         Source(file, line.number, line.page)))  # fmt: skip
+        elif (m := TARGET_INDICATOR_RE.match(text)) and targets and targets[-1].indicator is None:
+            targets[-1].indicator = m.group(1).strip()
+        else:
+            rest.append(line)
+    return targets, rest

@@ -1,0 +1,178 @@
+"""Read a disclosure into the typed model: walk its lines, hand each part to its recogniser.
+
+Every line ends up somewhere: in the title, the table of contents, a table, a performance
+table, a glossary entry, the text of a narrative section, or a :class:`~opendata.model.Finding`
+saying it was not understood. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from opendata import narrative
+from opendata.catalogue import KINDS_BY_KEY, TableKind, find_kind, normalise_title
+from opendata.errors import InputError, UnsupportedInputError
+from opendata.lines import Line, read_lines, sha256_file
+from opendata.model import Document, Finding, OrgUnit, Section, Source
+from opendata.performance import overall_targets, project_title, read_project
+from opendata.tables import DEPT_RE, Preamble, TableReader, read_preamble_line
+
+MAX_TITLE = 60
+
+
+def read_document(*paths: Path | str) -> Document:
+    """Read one disclosure from one or more files (tables and narrative published apart)."""
+    files = [Path(p) for p in paths]
+    doc = Document([f.name for f in files], {})
+    for path in files:
+        if path.suffix.lower() == ".pdf":
+            raise UnsupportedInputError("PDF input is not supported yet; convert it to text "
+                                        "first (see Known limitations)", path=path)  # fmt: skip
+        lines = read_lines(path)
+        doc.sha256[path.name] = sha256_file(path)
+        _read_lines(lines, path.name, doc)
+    if not doc.tables and not doc.projects:
+        raise InputError("no budget disclosure table found; expected a title such as "
+                         "部门预算收支总表 followed by its rows", path=files[0])  # fmt: skip
+    return doc
+
+
+def _kind_of(line: Line) -> TableKind | None:
+    if line.is_row or narrative.is_toc_entry(line) or len(line.stripped) > MAX_TITLE:
+        return None
+    return find_kind(line.stripped)
+
+
+def _confirmed(lines: list[Line], i: int, kind: TableKind) -> bool:
+    """A title is a table title only when preamble lines and then table rows follow it."""
+    pre = Preamble()
+    previous_dept = False
+    for line in lines[i + 1 : i + 14]:
+        if line.blank:
+            continue
+        if line.is_row:
+            return True
+        if kind.has_preamble and read_preamble_line(line, pre, expect_year=True):
+            previous_dept = bool(DEPT_RE.match(line.stripped))
+            continue
+        if previous_dept and len(line.stripped) <= 30:
+            previous_dept = False
+            continue
+        return False
+    return False
+
+
+def _read_lines(lines: list[Line], file: str, doc: Document) -> None:
+    def is_title(line: Line) -> bool:
+        following = None
+        return _kind_of(line) is not None or project_title(line, following) is not None
+
+    reader = TableReader(lines, file, is_title)
+    sections: list[tuple[Line | None, list[Line]]] = [(None, [])]
+    toc: list[Line] = []
+    i = narrative.read_title(lines, doc)
+    while i < len(lines):
+        line = lines[i]
+        if line.blank:
+            i += 1
+            continue
+        if not doc.tables and narrative.is_toc_entry(line):
+            toc.append(line)
+            i += 1
+            continue
+        kind = _kind_of(line)
+        if kind is not None and _confirmed(lines, i, kind):
+            table, i, pre = reader.read(line, kind)
+            doc.tables.append(table)
+            _take_preamble(doc, pre, Source(file, line.number, line.page))
+            continue
+        following = next((x for x in lines[i + 1 : i + 3] if not x.blank), None)
+        if found := project_title(line, following):
+            title, used = found
+            start = lines.index(following, i) + 1 if used == 2 and following else i + 1
+            project, i, findings = read_project(lines, start, title, line, file)
+            doc.projects.append(project)
+            doc.findings.extend(findings)
+            continue
+        if narrative.is_heading(line):
+            sections.append((line, []))
+        elif line.is_row:
+            doc.findings.append(Finding("unparsed-line", "table row outside any recognised "
+                                        "table", Source(file, line.number, line.page),
+                                        line.text))  # fmt: skip
+        else:
+            sections[-1][1].append(line)
+        i += 1
+    doc.findings.extend(reader.findings)
+    _sections(doc, sections, file)
+    _check_contents(doc, toc, file)
+    _units(doc)
+
+
+def _take_preamble(doc: Document, pre: Preamble, source: Source) -> None:
+    if doc.department_code is None and pre.department_code:
+        doc.department_code = pre.department_code
+        doc.department = pre.department or doc.department
+    doc.department = doc.department or pre.department
+    if pre.year is not None:
+        if doc.year is None:
+            doc.year = pre.year
+        elif pre.year != doc.year:
+            doc.findings.append(Finding("year-mismatch", f"table gives year {pre.year}, the "
+                                        f"document {doc.year}", source, severity="error"))  # fmt: skip
+
+
+def _sections(doc: Document, sections: list[tuple[Line | None, list[Line]]], file: str) -> None:
+    in_targets = False
+    target_lines: list[Line] = []
+    for heading, body in sections:
+        title = heading.stripped.strip("*") if heading else ""
+        if "名词解释" in title:
+            terms, body = narrative.glossary(body, file)
+            doc.glossary.extend(terms)
+        if "总体绩效目标" in title and not doc.overall_goal:
+            doc.overall_goal = "\n".join(x.stripped for x in body) or None
+        if "分项绩效目标" in title:
+            in_targets = True
+        elif in_targets and heading is not None and not re.match(r"^[（(][一二三四五六七八九十]+[)）]",
+                                                                  title):  # fmt: skip
+            in_targets = False
+        if in_targets:
+            target_lines.extend(([heading] if heading else []) + body)
+        text = "\n".join(x.stripped for x in body)
+        if heading is None and not text:
+            continue
+        where = heading or (body[0] if body else None)
+        if where is not None:
+            doc.sections.append(Section(title, text, Source(file, where.number, where.page)))
+    targets, _ = overall_targets(target_lines, file)
+    doc.overall_targets.extend(targets)
+
+
+def _check_contents(doc: Document, toc: list[Line], file: str) -> None:
+    """Tables listed in the table of contents but not found: the document may be truncated."""
+    found = {t.kind for t in doc.tables}
+    for line in toc:
+        title = normalise_title(line.stripped.split("\t")[0])
+        kind = find_kind(title) if len(title) <= MAX_TITLE else None
+        if kind is not None and kind.key not in found:
+            doc.findings.append(Finding("missing-table", f"the contents list {title}, but the "
+                                        "document has no such table (truncated?)",
+                                        Source(file, line.number, line.page), line.text,
+                                        "error"))  # fmt: skip
+
+
+def _units(doc: Document) -> None:
+    table = doc.table("org_units")
+    if table is None:
+        return
+    names = [c.name for c in table.columns]
+    for row in table.rows:
+        values = {n: cell.text or None for n, cell in zip(names, row.cells, strict=True)}
+        if values.get("name"):
+            doc.units.append(OrgUnit(values["name"] or "", values.get("nature"),
+                                     values.get("rank"), values.get("funding"), row.source))  # fmt: skip
+
+
+__all__ = ["KINDS_BY_KEY", "read_document"]

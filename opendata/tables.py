@@ -1,0 +1,333 @@
+"""Table recognition: turn the lines after a table title into one typed :class:`Table`.
+
+Handles what real disclosures do to tables: the department / year / unit preamble repeated on
+every page together with the header rows (skipped after the first page), header cells merged
+across columns (filled from the left where the row below is split) or split by a space
+(``科目 编码``), a label wrapped across a page break (joined back onto its row), empty tables
+with their note (``注：无…空表列示``), total / subtotal / 其中 rows (marked, never dropped) and the
+code hierarchy of the classification (类 → 款 → 项 from the code prefix).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from opendata.catalogue import TableKind, match_columns
+from opendata.lines import Line, mend_spaces
+from opendata.model import NOT_APPLICABLE, Cell, Column, Finding, Row, Source, Table
+
+DEPT_RE = re.compile(r"^(\d{3,12})\s+(\S.*)$")
+DEPT_KEY_RE = re.compile(r"^(?:编制单位|部门名称|单位名称|预算单位|编制部门)[:：]\s*(\S.*)$")
+YEAR_RE = re.compile(r"(?:预算|决算)?年度[:：]\s*(\d{4})?")
+BARE_YEAR_RE = re.compile(r"^(\d{4})\s*年?度?$")
+UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|万元|元)")
+AS_OF_RE = re.compile(r"^截[止至](?:时间|日期)?[:：]\s*(\S+)")
+NOTE_RE = re.compile(r"^(?:注|备注|说明)\s*\d*\s*[:：]")
+NUMBER_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[-−]?\.\d+$")
+NUMBERED_RE = re.compile(r"^[一二三四五六七八九十]+[、．.]")
+CODE_PATTERNS = {
+    "functional": re.compile(r"^\d{3}(?:\d{2}){0,2}$"),
+    "economic": re.compile(r"^\d{3}(?:\d{2})?$"),
+}
+CODE_LEVELS = {3: "class", 5: "category", 7: "item"}
+
+
+@dataclass
+class Preamble:
+    """Department, year, unit and as-of date printed between a title and its header."""
+
+    department_code: str | None = None
+    department: str | None = None
+    year: int | None = None
+    unit: str | None = None
+    as_of: str | None = None
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A printed amount as Decimal (commas and full-width digits allowed), else None."""
+    clean = unicodedata.normalize("NFKC", text).replace(" ", "").replace("−", "-")
+    if not NUMBER_RE.match(clean):
+        return None
+    try:
+        return Decimal(clean.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
+        return None
+
+
+def classify_label(label: str | None) -> str:
+    """The role a row label gives its row: total, subtotal, of_which or detail."""
+    text = re.sub(r"\s+", "", label or "")
+    if re.fullmatch(r".*(合计|总计)", text):
+        return "total"
+    if text.endswith("小计"):
+        return "subtotal"
+    if re.match(r"^其中[:：]", text):
+        return "of_which"
+    return "detail"
+
+
+def read_preamble_line(line: Line, pre: Preamble, expect_year: bool) -> bool:
+    """Take one preamble line into ``pre``; False when the line is not preamble."""
+    text = line.stripped
+    matched = False
+    if unit := UNIT_RE.search(text):
+        pre.unit = unit.group(1)
+        matched = True
+    if year := YEAR_RE.search(text):
+        if year.group(1):
+            pre.year = int(year.group(1))
+        matched = True
+    if as_of := AS_OF_RE.match(text):
+        pre.as_of = as_of.group(1)
+        matched = True
+    if matched:
+        return True
+    if expect_year and (bare := BARE_YEAR_RE.match(text)):
+        pre.year = int(bare.group(1))
+        return True
+    if dept := DEPT_RE.match(text):
+        pre.department_code, pre.department = dept.group(1), dept.group(2).strip()
+        return True
+    if dept := DEPT_KEY_RE.match(text):
+        pre.department = dept.group(1).strip()
+        return True
+    return False
+
+
+def header_paths(rows: list[list[str]], width: int) -> list[str]:
+    """Join header rows into one path per column, filling merged cells from the left."""
+    grid = [[mend_spaces(c) for c in row] + [""] * (width - len(row)) for row in rows]
+    for r in range(len(grid) - 1):
+        below = grid[r + 1 :]
+        for j in range(1, width):
+            if grid[r][j] or not any(b[j] for b in below):
+                continue
+            left = j - 1
+            while left > 0 and not grid[r][left]:
+                left -= 1
+            # inherit only from a cell that itself spans split columns below it
+            if grid[r][left] and any(b[left] for b in below):
+                grid[r][j] = grid[r][left]
+    paths = []
+    for j in range(width):
+        levels: list[str] = []
+        for row in grid:
+            if row[j] and (not levels or levels[-1] != row[j]):
+                levels.append(row[j])
+        paths.append("/".join(levels))
+    return paths
+
+
+class TableReader:
+    """Reads one table from ``lines[start:]`` for a known kind."""
+
+    def __init__(self, lines: list[Line], file: str, is_title: object) -> None:
+        self.lines = lines
+        self.file = file
+        self.is_title = is_title  # callable: Line -> bool, ends a table at the next title
+        self.findings: list[Finding] = []
+
+    def source(self, line: Line) -> Source:
+        return Source(self.file, line.number, line.page)
+
+    def finding(self, code: str, message: str, line: Line, severity: str = "warning") -> None:
+        self.findings.append(Finding(code, message, self.source(line), line.text, severity))
+
+    # -- preamble and header -------------------------------------------------
+    def _preamble(self, i: int, pre: Preamble) -> int:
+        expect_year = False
+        after_dept = False
+        while i < len(self.lines):
+            line = self.lines[i]
+            if line.blank:
+                i += 1
+                continue
+            if line.is_row:
+                break
+            if read_preamble_line(line, pre, expect_year):
+                expect_year = bool(YEAR_RE.search(line.stripped)) and not pre.year
+                after_dept = bool(DEPT_RE.match(line.stripped) or DEPT_KEY_RE.match(line.stripped))
+                i += 1
+                continue
+            if after_dept and pre.department and len(line.stripped) <= 30 and not self.is_title(
+                line
+            ):
+                pre.department += line.stripped  # a department name wrapped onto a second line
+                after_dept = False
+                i += 1
+                continue
+            break
+        return i
+
+    def _header(self, i: int, kind: TableKind) -> tuple[list[list[str]], int, int]:
+        """Header rows, the index after them, and the table width."""
+        rows: list[Line] = []
+        j = i
+        while j < len(self.lines) and len(rows) < 5:
+            line = self.lines[j]
+            if line.blank:
+                j += 1
+                continue
+            if not line.is_row:
+                break
+            rows.append(line)
+            j += 1
+            if line.cells[0] in ("栏次", "行次"):
+                header = [r.cells for r in rows[:-1]]
+                return header, j, max(len(r.cells) for r in rows)
+        count = kind.header_rows or 1
+        rows = rows[:count]
+        if not rows:
+            return [], i, 0
+        end = self.lines.index(rows[-1], i) + 1
+        return [r.cells for r in rows], end, max(len(r.cells) for r in rows)
+
+    # -- the table -------------------------------------------------------------
+    def read(self, title_line: Line, kind: TableKind) -> tuple[Table, int, Preamble]:
+        start = title_line.number  # index of the line after the title
+        pre = Preamble()
+        i = self._preamble(start, pre) if kind.has_preamble else start
+        header, i, width = self._header(i, kind)
+        paths = header_paths(header, width)
+        header_texts = {mend_spaces(c) for row in header for c in row if c}
+        if not pre.unit:
+            for path in paths:
+                if unit := UNIT_RE.search(path):
+                    pre.unit = unit.group(1)
+        columns = self._columns(kind, paths, title_line)
+        table = Table(kind.key, title_line.stripped, self.source(title_line), columns,
+                      unit=pre.unit, as_of=pre.as_of)  # fmt: skip
+        after_break = False
+        while i < len(self.lines):
+            line = self.lines[i]
+            if line.blank:
+                i += 1
+                continue
+            if not line.is_row:
+                if NOTE_RE.match(line.stripped):
+                    table.notes.append(line.stripped)
+                    i += 1
+                    continue
+                if self.is_title(line):
+                    break
+                repeat = Preamble()
+                if read_preamble_line(line, repeat, expect_year=True):
+                    i = self._preamble(i, repeat)
+                    self._check_repeat(repeat, pre, line)
+                    after_break = True
+                    continue
+                break
+            cells = line.cells
+            if cells[0] in ("栏次", "行次") or {mend_spaces(c) for c in cells if c} <= header_texts:
+                i += 1  # a header row repeated on a new page
+                continue
+            self._row(table, line, width, after_break)
+            after_break = False
+            i += 1
+        mark_of_which(table)
+        return table, i, pre
+
+    def _check_repeat(self, repeat: Preamble, first: Preamble, line: Line) -> None:
+        for name in ("department_code", "year", "unit"):
+            got, want = getattr(repeat, name), getattr(first, name)
+            if got is not None and want is not None and got != want:
+                self.finding("page-header-mismatch", f"page header gives {name} {got!r}, the "
+                             f"table's first page gave {want!r}", line, "error")  # fmt: skip
+
+    def _columns(self, kind: TableKind, paths: list[str], title: Line) -> list[Column]:
+        columns = []
+        for j, (path, spec) in enumerate(zip(paths, match_columns(kind, paths), strict=True)):
+            if spec is not None:
+                columns.append(Column(spec.name, path, spec.kind, spec.concept))
+            else:
+                columns.append(Column(f"column_{j + 1}", path, "text", None, known=False))
+                if path:
+                    self.finding("unknown-column", f"column {j + 1} header {path!r} is not a "
+                                 f"known column of {kind.title}; kept as text", title)  # fmt: skip
+        return columns
+
+    def _row(self, table: Table, line: Line, width: int, after_break: bool) -> None:
+        cells = line.cells
+        if len(cells) > width and any(cells[width:]):
+            self.finding("row-width", f"row has {len(cells)} cells, the table has {width} "
+                         f"columns; extra cells {cells[width:]!r} kept only here", line, "error")  # fmt: skip
+        elif len(cells) < width:
+            self.finding("row-width", f"row has {len(cells)} cells, the table has {width} "
+                         "columns; missing cells taken as blank", line, "error")  # fmt: skip
+        cells = (cells + [""] * width)[:width]
+        kinds = [c.kind for c in table.columns]
+        if table.rows and self._is_continuation(cells, kinds, after_break):
+            previous = table.rows[-1]
+            for j, text in enumerate(cells):
+                if text:
+                    previous.cells[j].text += text
+            previous.label = self._label(table, previous.cells)
+            previous.role = classify_label(previous.label)
+            return
+        row_cells = []
+        for j, text in enumerate(cells):
+            cell = Cell(text)
+            if kinds[j] in ("amount", "quantity") and text and text != NOT_APPLICABLE:
+                cell.value = parse_number(text)
+                if cell.value is None:
+                    col = table.columns[j]
+                    self.finding("non-numeric-amount", f"column {col.header or col.name!r} "
+                                 f"expects a number, got {text!r}", line, "error")  # fmt: skip
+            row_cells.append(cell)
+        row = Row(row_cells, self.source(line))
+        row.label = self._label(table, row_cells)
+        row.role = classify_label(row.label)
+        if "code" in [c.name for c in table.columns]:
+            self._code(table, row, line)
+        table.rows.append(row)
+
+    @staticmethod
+    def _is_continuation(cells: list[str], kinds: list[str], after_break: bool) -> bool:
+        """A row holding only label text with no number: the rest of the row above."""
+        filled = [j for j, text in enumerate(cells) if text]
+        if not filled or any(kinds[j] not in ("label",) for j in filled):
+            return False
+        if "seq" in kinds:
+            return not cells[kinds.index("seq")]
+        return after_break and len(filled) == 1
+
+    @staticmethod
+    def _label(table: Table, cells: list[Cell]) -> str | None:
+        for column, cell in zip(table.columns, cells, strict=True):
+            if column.kind == "label" and cell.text:
+                return cell.text
+        return None
+
+    def _code(self, table: Table, row: Row, line: Line) -> None:
+        index = [c.name for c in table.columns].index("code")
+        code = re.sub(r"\s+", "", row.cells[index].text)
+        if not code:
+            return
+        from opendata.catalogue import KINDS_BY_KEY
+
+        kind = KINDS_BY_KEY.get(table.kind)
+        scheme = kind.code_scheme if kind else None
+        pattern = CODE_PATTERNS.get(scheme or "functional")
+        if pattern is None or not pattern.match(code):
+            self.finding("bad-code", f"{code!r} is not a {scheme or 'classification'} code",
+                         line, "error")  # fmt: skip
+            return
+        row.code = code
+        row.code_level = CODE_LEVELS.get(len(code))
+        row.parent_code = code[:-2] if len(code) > 3 else None
+
+
+def mark_of_which(table: Table) -> None:
+    """Rows after a ``其中：`` row and before the next numbered or total row are 其中 rows too."""
+    inside = False
+    for row in table.rows:
+        label = re.sub(r"\s+", "", row.label or "")
+        if row.role == "of_which":
+            inside = True
+        elif row.role in ("total", "subtotal") or NUMBERED_RE.match(label) or row.code:
+            inside = False
+        elif inside and row.role == "detail":
+            row.role = "of_which"
