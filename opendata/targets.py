@@ -55,7 +55,7 @@ _DATE = re.compile(
 _SUFFIX_COMPARATOR = {"以上": ">=", "以下": "<=", "以内": "<="}
 
 # Full-width ASCII (U+FF01..U+FF5E) to ASCII, ideographic space and common look-alikes.
-_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_WIDTH: dict[int, int | str] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x3000: " ", 0x301C: "~", 0x2212: "-", 0xFE6A: "%"})
 _LATEX_COMMAND = re.compile(r"\\(geqslant|leqslant|geq|leq|ge|le|gt|lt|sim)(?![A-Za-z])")
 _LATEX_REPLACEMENT = {

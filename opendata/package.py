@@ -1,0 +1,323 @@
+"""Write a :class:`~opendata.model.Document` as a Frictionless Tabular Data Package.
+
+One CSV resource per disclosure table (schema from ``schemas/``, title as printed), the long
+``facts`` resource (one row per printed amount), projects, indicators, department targets,
+glossary, narrative sections and the reader's findings. Writing is deterministic (a rerun over
+the same input gives the same bytes) and atomic (a failed run leaves no half-written package).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from opendata import __version__
+from opendata.catalogue import KINDS_BY_KEY
+from opendata.errors import OutputError
+from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Document, Table
+from opendata.schemas import Schema, all_schemas, schema_text
+from opendata.tables import classify_label
+
+KIND_EN = {"预算": "budget", "决算": "final-account"}
+LEVEL_EN = {"部门": "department", "单位": "unit"}
+LICENSE = {
+    "name": "notspecified",
+    "title": "Licence not specified by the publisher. The source is government information "
+    "disclosed under 《中华人民共和国政府信息公开条例》 and 《预算法》; check reuse terms with the "
+    "publishing department. The conversion (structure, schemas, code) is Apache-2.0.",
+}
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """Where a package was written and whether it was created, updated or left unchanged."""
+
+    path: Path
+    name: str
+    status: str  # "created" | "updated" | "unchanged"
+
+
+def decimal_text(value: Decimal | None) -> str:
+    return "" if value is None else format(value, "f")
+
+
+def package_name(doc: Document) -> str:
+    """A stable ASCII name: level, kind, year, department code and a hash of its name."""
+    parts = [LEVEL_EN.get(doc.level or "", "department"), KIND_EN.get(doc.kind or "", "budget")]
+    parts.append(str(doc.year) if doc.year else "unknown-year")
+    if doc.department_code:
+        parts.append(doc.department_code)
+    key = doc.department or doc.title or "".join(sorted(doc.sha256.values()))
+    parts.append(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8])
+    return "-".join(parts)
+
+
+def _table_rows(table: Table) -> list[dict[str, str]]:
+    has_code = any(c.kind == "code" for c in table.columns)
+    has_amount = any(c.kind == "amount" for c in table.columns)
+    rows = []
+    for number, row in enumerate(table.rows, start=1):
+        out = {"row": str(number), "line": str(row.source.line),
+               "page": "" if row.source.page is None else str(row.source.page),
+               "role": row.role}  # fmt: skip
+        if has_code:
+            out["code_level"] = row.code_level or ""
+            out["parent_code"] = row.parent_code or ""
+        for column, cell in zip(table.columns, row.cells, strict=True):
+            if column.kind in ("amount", "quantity"):
+                out[column.name] = NOT_APPLICABLE if cell.not_applicable else decimal_text(cell.value)
+            elif column.kind == "code":
+                out[column.name] = row.code or ""
+            else:
+                out[column.name] = cell.text
+        if has_amount:
+            out["unit"] = table.unit or ""
+        rows.append(out)
+    return rows
+
+
+def facts(doc: Document, names: dict[int, str]) -> list[dict[str, str]]:
+    """One row per printed amount of every table (the long, normalised layer)."""
+    result = []
+    for index, table in enumerate(doc.tables):
+        kind = KINDS_BY_KEY.get(table.kind)
+        specs = {f.name: f for f in kind.fields} if kind else {}
+        multiplier = UNIT_TO_YUAN.get(table.unit or "")
+        for number, row in enumerate(table.rows, start=1):
+            cells = dict(zip([c.name for c in table.columns], row.cells, strict=True))
+            for column, cell in zip(table.columns, row.cells, strict=True):
+                if column.kind != "amount" or cell.value is None:
+                    continue
+                spec = specs.get(column.name)
+                label_field = spec.label_field if spec else None
+                label = cells[label_field].text if label_field else row.label
+                in_yuan = cell.value * multiplier if multiplier is not None else None
+                result.append({
+                    "fact": str(len(result) + 1), "resource": names[index],
+                    "table_kind": table.kind, "table_title": table.title, "row": str(number),
+                    "line": str(row.source.line),
+                    "page": "" if row.source.page is None else str(row.source.page),
+                    "code": "" if label_field else row.code or "",
+                    "code_scheme": (kind.code_scheme or "") if kind and row.code else "",
+                    "code_level": "" if label_field else row.code_level or "",
+                    "label": label or "",
+                    "role": classify_label(label) if label_field else row.role,
+                    "column": column.name, "concept": column.concept or "",
+                    "header": column.header, "printed": cell.text,
+                    "amount": decimal_text(cell.value), "unit": table.unit or "",
+                    "amount_yuan": decimal_text(in_yuan),
+                })  # fmt: skip
+    return result
+
+
+def _derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
+    def where(source: Any) -> dict[str, str]:
+        return {"line": str(source.line), "page": "" if source.page is None else str(source.page)}
+
+    projects, indicators = [], []
+    for index, project in enumerate(doc.projects, start=1):
+        key = f"p{project.number if project.number is not None else index:02d}"
+        projects.append({"project": key, "number": str(project.number or ""),
+                         "name": project.name, "goal": project.goal or "",
+                         "indicators": str(len(project.indicators)),
+                         **where(project.source)})  # fmt: skip
+        for position, ind in enumerate(project.indicators, start=1):
+            t = ind.target
+            indicators.append({
+                "indicator": f"{key}-{position:02d}", "project": key, "level1": ind.level1,
+                "level2": ind.level2, "level3": ind.level3, "description": ind.description or "",
+                "target": t.verbatim, "target_kind": t.kind, "comparator": t.comparator or "",
+                "target_value": decimal_text(t.value), "target_upper": decimal_text(t.upper),
+                "target_unit": t.unit or "", "target_date": t.date.isoformat() if t.date else "",
+                "target_text": t.qualitative or "", "basis": ind.basis or "", **where(ind.source),
+            })  # fmt: skip
+    return {
+        "projects": projects,
+        "indicators": indicators,
+        "department_targets": [
+            {"target": str(n), "group": t.group, "goal": t.goal, "indicator": t.indicator or "",
+             **where(t.source)}
+            for n, t in enumerate(doc.overall_targets, start=1)
+        ],  # fmt: skip
+        "glossary": [
+            {"term": g.term, "definition": g.definition, **where(g.source)} for g in doc.glossary
+        ],
+        "sections": [
+            {"section": str(n), "heading": s.heading, "text": s.text, **where(s.source)}
+            for n, s in enumerate(doc.sections, start=1)
+        ],
+        "reader_findings": [
+            {"finding": str(n), "code": f.code, "severity": f.severity, "message": f.message,
+             "file": f.source.file, **where(f.source), "text": f.text}
+            for n, f in enumerate(doc.findings, start=1)
+        ],  # fmt: skip
+    }
+
+
+def csv_text(schema: Schema, rows: list[dict[str, str]]) -> str:
+    names = [f["name"] for f in schema["fields"]]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({name: row.get(name, "") for name in names})
+    return buffer.getvalue()
+
+
+def build(doc: Document, created: str, name: str | None = None) -> dict[str, str]:
+    """All files of the package as {relative path: text}."""
+    schemas = all_schemas()
+    files: dict[str, str] = {}
+    resources: list[dict[str, Any]] = []
+    used: dict[str, int] = {}
+    names: dict[int, str] = {}
+
+    def add(res_name: str, title: str, description: str, schema_name: str,
+            rows: list[dict[str, str]], schema: Schema | None = None,
+            extra: dict[str, Any] | None = None) -> None:  # fmt: skip
+        schema = schema or schemas[schema_name]
+        data = csv_text(schema, rows)
+        path = f"data/{res_name}.csv"
+        files[path] = data
+        schema_path = f"schemas/{schema_name}.json"
+        files[schema_path] = schema_text(schema)
+        encoded = data.encode("utf-8")
+        resources.append({
+            "name": res_name, "path": path, "profile": "tabular-data-resource",
+            "title": title, "description": description, "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(encoded),
+            "hash": "sha256:" + hashlib.sha256(encoded).hexdigest(), "schema": schema_path,
+            **(extra or {}),
+        })  # fmt: skip
+
+    for index, table in enumerate(doc.tables):
+        kind = KINDS_BY_KEY.get(table.kind)
+        used[table.kind] = used.get(table.kind, 0) + 1
+        res_name = table.kind if used[table.kind] == 1 else f"{table.kind}_{used[table.kind]}"
+        names[index] = res_name
+        schema = schemas[table.kind]
+        unknown = [c for c in table.columns if not c.known and c.header]
+        schema_name = table.kind
+        if unknown:
+            schema = {**schema, "fields": schema["fields"] + [
+                {"name": c.name, "type": "string", "title": c.header,
+                 "description": "Column not in the catalogue for this table kind."}
+                for c in unknown]}  # fmt: skip
+            schema_name = f"{res_name}.extended"
+        extra: dict[str, Any] = {"table_kind": table.kind, "unit": table.unit,
+                                 "source": {"file": table.source.file,
+                                            "line": table.source.line}}  # fmt: skip
+        if table.notes:
+            extra["notes"] = table.notes
+        if table.as_of:
+            extra["as_of"] = table.as_of
+        description = (kind.title_en if kind else "Table") + (
+            f". Amounts in {table.unit}." if table.unit else ".") + (
+            " Empty table: nothing printed under the header." if table.empty else "")  # fmt: skip
+        add(res_name, table.title, description, schema_name, _table_rows(table), schema, extra)
+
+    add("facts", "金额事实表", schemas["facts"]["description"], "facts", facts(doc, names))
+    for res_name, rows in _derived_rows(doc).items():
+        add(res_name, schemas[res_name]["title"], schemas[res_name]["description"], res_name, rows)
+
+    package: dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": name or package_name(doc),
+        "title": doc.title or f"{doc.year or ''}年{doc.department or ''}{doc.level or ''}"
+        f"{doc.kind or ''}",
+        "description": f"{doc.department or ''} {doc.year or ''} 年{doc.level or ''}"
+        f"{doc.kind or ''}公开信息, converted into tables, facts, projects and indicators by "
+        "opendata.",
+        "year": doc.year,
+        "department": doc.department,
+        "department_code": doc.department_code,
+        "kind": doc.kind,
+        "level": doc.level,
+        "created": created,
+        "keywords": [k for k in ("部门预算" if doc.kind == "预算" else "部门决算",
+                                 doc.department, str(doc.year or "")) if k],  # fmt: skip
+        "licenses": [LICENSE],
+        "sources": [{"title": f, "path": f, "sha256": doc.sha256.get(f, "")}
+                    for f in doc.source_files],  # fmt: skip
+        "contributors": [{"title": doc.department or "", "role": "publisher"}],
+        "performance_goal": doc.overall_goal,
+        "reader_findings": {s: sum(f.severity == s for f in doc.findings)
+                            for s in ("error", "warning", "info")},  # fmt: skip
+        "opendata_version": __version__,
+        "resources": resources,
+    }
+    files["datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    return files
+
+
+def _read_existing(path: Path) -> dict[str, str] | None:
+    if not (path / "datapackage.json").is_file():
+        return None
+    return {
+        str(p.relative_to(path)): p.read_text(encoding="utf-8")
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _created_of(files: dict[str, str] | None) -> str | None:
+    if not files:
+        return None
+    try:
+        value = json.loads(files["datapackage.json"]).get("created")
+    except (json.JSONDecodeError, KeyError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def write_package(
+    doc: Document, out_dir: Path | str, *, name: str | None = None, created: str | None = None
+) -> WriteResult:
+    """Write ``out_dir/<name>/`` atomically; an unchanged package is left as it is."""
+    out_dir = Path(out_dir)
+    pkg_name = name or package_name(doc)
+    target = out_dir / pkg_name
+    existing = _read_existing(target)
+    now = created or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    files = build(doc, _created_of(existing) or now, pkg_name)
+    if existing == files:
+        return WriteResult(target, pkg_name, "unchanged")
+    if existing is not None:
+        files = build(doc, now, pkg_name)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{pkg_name}.", dir=out_dir))
+        try:
+            for rel, text in files.items():
+                path = staging / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8", newline="")
+            staging.chmod(0o755)
+            old = None
+            if target.exists():
+                old = out_dir / f".{pkg_name}.old-{os.getpid()}"
+                target.rename(old)
+            try:
+                staging.rename(target)
+            except OSError:
+                if old is not None:
+                    old.rename(target)
+                raise
+            if old is not None:
+                shutil.rmtree(old)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write the package: {exc}", path=target) from exc
+    return WriteResult(target, pkg_name, "updated" if existing is not None else "created")

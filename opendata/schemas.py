@@ -1,0 +1,234 @@
+"""Table Schemas (https://specs.frictionlessdata.io/table-schema/) for every resource we write.
+
+Schemas of disclosure tables are generated from :mod:`opendata.catalogue`, one per table kind;
+schemas of the derived resources (facts, projects, indicators, …) are defined here. The files in
+``schemas/`` are this module's output (``opendata schemas``); a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from opendata.catalogue import KINDS, FieldSpec, TableKind
+
+Schema = dict[str, Any]
+MISSING = ["", "-"]
+ROLES = ["total", "subtotal", "of_which", "detail"]
+CODE_PATTERN = {"functional": r"^\d{3}(\d{2}){0,2}$", "economic": r"^\d{3}(\d{2})?$"}
+UNITS = ["元", "万元", "亿元"]
+
+
+def _f(name: str, type_: str, title: str, description: str, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "type": type_, "title": title, "description": description, **extra}
+
+
+def _source_fields() -> list[dict[str, Any]]:
+    return [
+        _f("line", "integer", "行号", "Line of the source file where this was printed.",
+           constraints={"required": True, "minimum": 1}),  # fmt: skip
+        _f("page", "integer", "页码", "Page of the source file, where known (blank for text input)."),
+    ]
+
+
+def _table_field(kind: TableKind, spec: FieldSpec) -> dict[str, Any]:
+    if spec.kind == "amount":
+        return _f(spec.name, "number", spec.title, spec.description + " In the unit of the row's "
+                  "`unit` column. Blank: nothing printed (not zero); '-': not applicable.",
+                  **{"opendata:concept": spec.concept})  # fmt: skip
+    if spec.kind == "quantity":
+        return _f(spec.name, "number", spec.title, spec.description)
+    if spec.kind == "code":
+        pattern = CODE_PATTERN[kind.code_scheme or "functional"]
+        return _f(spec.name, "string", spec.title, spec.description,
+                  constraints={"pattern": pattern})  # fmt: skip
+    return _f(spec.name, "string", spec.title, spec.description)
+
+
+def table_schema(kind: TableKind) -> Schema:
+    """The Table Schema of one disclosure table kind."""
+    fields = [
+        _f("row", "integer", "行", "Row number within this table (1 = first row under the header).",
+           constraints={"required": True, "unique": True, "minimum": 1}),  # fmt: skip
+        *_source_fields(),
+        _f("role", "string", "行类型", "total (合计/总计), subtotal (小计), of_which (其中) or detail.",
+           constraints={"required": True, "enum": ROLES}),  # fmt: skip
+    ]
+    has_code = any(s.kind == "code" for s in kind.fields)
+    if has_code:
+        pattern = CODE_PATTERN[kind.code_scheme or "functional"]
+        fields += [
+            _f("code_level", "string", "科目级次", "Level of the code: class (类, 3 digits), "
+               "category (款, 5), item (项, 7).",
+               constraints={"enum": ["class", "category", "item"]}),  # fmt: skip
+            _f("parent_code", "string", "上级科目编码", "Code of the parent subject (code prefix).",
+               constraints={"pattern": pattern}),  # fmt: skip
+        ]
+    fields += [_table_field(kind, spec) for spec in kind.fields]
+    if any(s.kind == "amount" for s in kind.fields):
+        fields.append(_f("unit", "string", "金额单位", "Unit of the amounts as printed.",
+                         constraints={"enum": UNITS}))  # fmt: skip
+    schema: Schema = {
+        "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
+        "title": kind.title,
+        "description": kind.title_en + ".",
+        "fields": fields,
+        "missingValues": MISSING,
+        "primaryKey": ["row"],
+    }
+    if has_code:
+        schema["foreignKeys"] = [
+            {"fields": ["parent_code"], "reference": {"resource": "", "fields": ["code"]}}
+        ]
+    return schema
+
+
+def _derived() -> dict[str, Schema]:
+    amount = "Amount as a decimal number in the printed unit."
+    schemas: dict[str, Schema] = {
+        "facts": {
+            "title": "金额事实表",
+            "description": "One row per printed amount of every disclosure table: the long, "
+            "normalised layer that analysis and linked data build on.",
+            "fields": [
+                _f("fact", "integer", "序号", "Fact number.", constraints={"required": True}),
+                _f("resource", "string", "表资源", "Name of the table resource."),
+                _f("table_kind", "string", "表类型", "Table kind from the catalogue."),
+                _f("table_title", "string", "表名", "The table's title as printed."),
+                _f("row", "integer", "行", "Row number in the table resource."),
+                *_source_fields(),
+                _f("code", "string", "科目编码", "Functional or economic code of the row."),
+                _f("code_scheme", "string", "分类", "functional (功能分类) or economic (经济分类).",
+                   constraints={"enum": ["functional", "economic"]}),  # fmt: skip
+                _f("code_level", "string", "科目级次", "class, category or item."),
+                _f("label", "string", "项目", "Row label the amount belongs to."),
+                _f("role", "string", "行类型", "Role of the row.", constraints={"enum": ROLES}),
+                _f("column", "string", "列", "Field name of the amount's column."),
+                _f("concept", "string", "列含义", "What the column measures (e.g. 基本支出)."),
+                _f("header", "string", "表头", "The column's header path as printed."),
+                _f("printed", "string", "原文", "The amount exactly as printed."),
+                _f("amount", "number", "金额", amount, constraints={"required": True}),
+                _f("unit", "string", "单位", "Printed unit.", constraints={"enum": UNITS}),
+                _f("amount_yuan", "number", "金额（元）", "Amount converted to 元 (CNY)."),
+            ],
+            "primaryKey": ["fact"],
+        },
+        "projects": {
+            "title": "项目绩效目标",
+            "description": "Projects with a performance-target table (绩效目标表).",
+            "fields": [
+                _f("project", "string", "项目键", "Key of the project within this package.",
+                   constraints={"required": True, "unique": True}),  # fmt: skip
+                _f("number", "integer", "序号", "Ordinal as printed."),
+                _f("name", "string", "项目名称", "Project name.", constraints={"required": True}),
+                _f("goal", "string", "绩效目标", "Performance goal text."),
+                _f("indicators", "integer", "指标数", "Number of indicators."),
+                *_source_fields(),
+            ],
+            "primaryKey": ["project"],
+        },
+        "indicators": {
+            "title": "绩效指标",
+            "description": "Performance indicators of the projects; 指标值 verbatim and parsed.",
+            "fields": [
+                _f("indicator", "string", "指标键", "Key: project key and position.",
+                   constraints={"required": True, "unique": True}),  # fmt: skip
+                _f("project", "string", "项目键", "Key of the project."),
+                _f("level1", "string", "一级指标", "Level-1 category."),
+                _f("level2", "string", "二级指标", "Level-2 category."),
+                _f("level3", "string", "三级指标", "The indicator."),
+                _f("description", "string", "绩效指标描述", "Description."),
+                _f("target", "string", "指标值", "Target exactly as printed."),
+                _f("target_kind", "string", "指标值类型", "How the target was parsed.",
+                   constraints={"enum": ["quantity", "range", "date", "qualitative", "blank"]}),  # fmt: skip
+                _f("comparator", "string", "比较符", "Comparator of a quantity target.",
+                   constraints={"enum": [">=", "<=", ">", "<", "="]}),  # fmt: skip
+                _f("target_value", "number", "目标数值", "Number of a quantity target (lower "
+                   "bound of a range)."),  # fmt: skip
+                _f("target_upper", "number", "目标上限", "Upper bound of a range target."),
+                _f("target_unit", "string", "计量单位", "Unit of a quantity target."),
+                _f("target_date", "date", "目标日期", "Date of a date target."),
+                _f("target_text", "string", "定性目标", "Qualitative target."),
+                _f("basis", "string", "指标值确定依据", "Basis of the target value."),
+                *_source_fields(),
+            ],
+            "primaryKey": ["indicator"],
+            "foreignKeys": [
+                {"fields": ["project"], "reference": {"resource": "projects", "fields": ["project"]}}
+            ],
+        },
+        "department_targets": {
+            "title": "部门整体绩效目标",
+            "description": "Sub-targets of the department's overall performance targets.",
+            "fields": [
+                _f("target", "integer", "序号", "Number.", constraints={"required": True}),
+                _f("group", "string", "分项", "Group (分项) heading."),
+                _f("goal", "string", "绩效目标", "Goal text."),
+                _f("indicator", "string", "绩效指标", "Indicator text as printed."),
+                *_source_fields(),
+            ],
+            "primaryKey": ["target"],
+        },
+        "glossary": {
+            "title": "名词解释",
+            "description": "Glossary terms defined by the disclosure.",
+            "fields": [
+                _f("term", "string", "名词", "Term.", constraints={"required": True}),
+                _f("definition", "string", "解释", "Definition."),
+                *_source_fields(),
+            ],
+        },
+        "sections": {
+            "title": "说明文字",
+            "description": "Narrative text under its heading.",
+            "fields": [
+                _f("section", "integer", "序号", "Section number.", constraints={"required": True}),
+                _f("heading", "string", "标题", "Heading as printed (blank for the preface)."),
+                _f("text", "string", "正文", "Text under the heading, lines joined by newlines."),
+                *_source_fields(),
+            ],
+            "primaryKey": ["section"],
+        },
+        "reader_findings": {
+            "title": "读取问题",
+            "description": "Lines, cells and notes the reader did not understand or had to mend.",
+            "fields": [
+                _f("finding", "integer", "序号", "Number.", constraints={"required": True}),
+                _f("code", "string", "类型", "Kind of finding."),
+                _f("severity", "string", "级别", "error, warning or info.",
+                   constraints={"enum": ["error", "warning", "info"]}),  # fmt: skip
+                _f("message", "string", "说明", "What the reader found."),
+                _f("file", "string", "文件", "Source file."),
+                *_source_fields(),
+                _f("text", "string", "原文", "The line as printed."),
+            ],
+            "primaryKey": ["finding"],
+        },
+    }
+    for schema in schemas.values():
+        schema["$schema"] = "https://specs.frictionlessdata.io/schemas/table-schema.json"
+        schema["missingValues"] = [""]
+    return schemas
+
+
+def all_schemas() -> dict[str, Schema]:
+    """Every schema by resource name: table kinds first, then derived resources."""
+    result = {kind.key: table_schema(kind) for kind in KINDS}
+    result.update(_derived())
+    return result
+
+
+def schema_text(schema: Schema) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    """Write every schema as ``<name>.json`` into ``directory``; return the paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, schema in all_schemas().items():
+        path = directory / f"{name}.json"
+        path.write_text(schema_text(schema), encoding="utf-8")
+        paths.append(path)
+    return paths
