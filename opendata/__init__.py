@@ -11,10 +11,10 @@ The library is the product; the ``opendata`` command is a thin layer over it::
 
 __version__ = "0.1.0"
 
-from opendata.errors import InputError, OpendataError, OutputError  # noqa: E402
-from opendata.package import write_package  # noqa: E402
-from opendata.reader import read_document  # noqa: E402
-from opendata.validate import validate_package  # noqa: E402
+from opendata.errors import InputError, OpendataError, OutputError
+from opendata.package import write_package
+from opendata.reader import read_document
+from opendata.validate import validate_package
 
 __all__ = [
     "InputError",

@@ -1,4 +1,4 @@
-"""The table catalogue: which disclosure tables exist, how to recognise them, what their columns mean.
+"""The table catalogue: which disclosure tables exist, how to know them, what their columns mean.
 
 One entry per table *kind*. An entry names the ASCII resource name, the printed titles that
 identify it (regular expressions over the title with spaces removed), the code scheme of its
@@ -71,7 +71,11 @@ def _seq() -> FieldSpec:
 def _code(scheme: str) -> FieldSpec:
     what = "functional (支出功能分类)" if scheme == "functional" else "economic (经济分类)"
     return FieldSpec(
-        "code", "科目编码", f"Subject code of the {what} classification.", "code", ("科目编码", "编码")
+        "code",
+        "科目编码",
+        f"Subject code of the {what} classification.",
+        "code",
+        ("科目编码", "编码"),
     )
 
 
@@ -79,8 +83,14 @@ def _name() -> FieldSpec:
     return FieldSpec("name", "科目名称", "Subject name as printed.", "label", ("科目名称", "名称"))
 
 
-def _amount(name: str, title: str, en: str, *patterns: str, concept: str | None = None,
-            label: str | None = None) -> FieldSpec:  # fmt: skip
+def _amount(
+    name: str,
+    title: str,
+    en: str,
+    *patterns: str,
+    concept: str | None = None,
+    label: str | None = None,
+) -> FieldSpec:
     return FieldSpec(name, title, en, "amount", patterns or (title,), concept or title, label)
 
 
@@ -99,19 +109,45 @@ KINDS: tuple[TableKind, ...] = (
         (
             _seq(),
             FieldSpec("income_item", "收入项目", "Income item.", "label", ("收入/项目",)),
-            _amount("income_amount", "收入金额", "Income amount.", "收入/金额", "收入/预算数",
-                    concept="收入", label="income_item"),  # fmt: skip
+            _amount(
+                "income_amount",
+                "收入金额",
+                "Income amount.",
+                "收入/金额",
+                "收入/预算数",
+                concept="收入",
+                label="income_item",
+            ),
             FieldSpec("expenditure_item", "支出项目", "Expenditure item.", "label", ("支出/项目",)),
-            _amount("expenditure_total", "支出合计", "Expenditure, total.", "支出/合计",
-                    concept="支出合计", label="expenditure_item"),  # fmt: skip
-            _amount("general_budget", "一般公共预算财政拨款", "Expenditure from general public "
-                    "budget appropriations.", "一般公共预算(财政)?拨款",
-                    label="expenditure_item"),  # fmt: skip
-            _amount("gov_fund", "政府性基金预算财政拨款", "Expenditure from government fund "
-                    "appropriations.", "政府性?基金预算(财政)?拨款", label="expenditure_item"),  # fmt: skip
-            _amount("soe_capital", "国有资本经营预算财政拨款", "Expenditure from state capital "
-                    "operations appropriations.", "国有资本经营预算(财政)?拨款",
-                    label="expenditure_item"),  # fmt: skip
+            _amount(
+                "expenditure_total",
+                "支出合计",
+                "Expenditure, total.",
+                "支出/合计",
+                concept="支出合计",
+                label="expenditure_item",
+            ),
+            _amount(
+                "general_budget",
+                "一般公共预算财政拨款",
+                "Expenditure from general public budget appropriations.",
+                "一般公共预算(财政)?拨款",
+                label="expenditure_item",
+            ),
+            _amount(
+                "gov_fund",
+                "政府性基金预算财政拨款",
+                "Expenditure from government fund appropriations.",
+                "政府性?基金预算(财政)?拨款",
+                label="expenditure_item",
+            ),
+            _amount(
+                "soe_capital",
+                "国有资本经营预算财政拨款",
+                "Expenditure from state capital operations appropriations.",
+                "国有资本经营预算(财政)?拨款",
+                label="expenditure_item",
+            ),
         ),
     ),
     TableKind(
@@ -122,11 +158,25 @@ KINDS: tuple[TableKind, ...] = (
         (
             _seq(),
             FieldSpec("income_item", "收入项目", "Income item.", "label", ("收入/项目",)),
-            _amount("income_amount", "收入预算数", "Income, budgeted amount.", "收入/预算数",
-                    "收入/金额", concept="收入", label="income_item"),  # fmt: skip
+            _amount(
+                "income_amount",
+                "收入预算数",
+                "Income, budgeted amount.",
+                "收入/预算数",
+                "收入/金额",
+                concept="收入",
+                label="income_item",
+            ),
             FieldSpec("expenditure_item", "支出项目", "Expenditure item.", "label", ("支出/项目",)),
-            _amount("expenditure_amount", "支出预算数", "Expenditure, budgeted amount.",
-                    "支出/预算数", "支出/金额", concept="支出", label="expenditure_item"),  # fmt: skip
+            _amount(
+                "expenditure_amount",
+                "支出预算数",
+                "Expenditure, budgeted amount.",
+                "支出/预算数",
+                "支出/金额",
+                concept="支出",
+                label="expenditure_item",
+            ),
         ),
     ),
     TableKind(
@@ -140,18 +190,37 @@ KINDS: tuple[TableKind, ...] = (
             _name(),
             _TOTAL,
             _amount("subtotal", "本年收入小计", "Income of the year, subtotal.", "小计"),
-            _amount("fiscal_appropriation", "财政拨款收入", "Fiscal appropriations.",
-                    "财政拨款收入", "财政拨款"),  # fmt: skip
-            _amount("special_account", "财政专户收入", "Income from fiscal special accounts.",
-                    "财政专户(管理资金)?收入", "财政专户(管理资金|核拨)"),  # fmt: skip
+            _amount(
+                "fiscal_appropriation",
+                "财政拨款收入",
+                "Fiscal appropriations.",
+                "财政拨款收入",
+                "财政拨款",
+            ),
+            _amount(
+                "special_account",
+                "财政专户收入",
+                "Income from fiscal special accounts.",
+                "财政专户(管理资金)?收入",
+                "财政专户(管理资金|核拨)",
+            ),
             _amount("business", "事业收入", "Income from public-service activities."),
-            _amount("operating", "经营收入", "Operating income of public institutions.",
-                    "(事业单位)?经营收入"),  # fmt: skip
+            _amount(
+                "operating",
+                "经营收入",
+                "Operating income of public institutions.",
+                "(事业单位)?经营收入",
+            ),
             _amount("superior_subsidy", "上级补助收入", "Subsidies from the superior body."),
             _amount("affiliate_remittance", "附属单位上缴收入", "Remittances from affiliates."),
             _amount("other", "其他收入", "Other income."),
-            _amount("carryover", "上年结转", "Carry-over from the previous year.",
-                    "上年结转(结余)?", "用事业基金弥补收支差额"),  # fmt: skip
+            _amount(
+                "carryover",
+                "上年结转",
+                "Carry-over from the previous year.",
+                "上年结转(结余)?",
+                "用事业基金弥补收支差额",
+            ),
         ),
         code_scheme="functional",
     ),
@@ -163,8 +232,12 @@ KINDS: tuple[TableKind, ...] = (
         (
             *_FUNCTIONAL_EXPENDITURE_FIELDS,
             _amount("operating", "经营支出", "Operating expenditure.", "(事业单位)?经营支出"),
-            _amount("remit_superior", "上缴上级支出", "Remittances to the superior body.",
-                    "上[缴解]上级支出"),  # fmt: skip
+            _amount(
+                "remit_superior",
+                "上缴上级支出",
+                "Remittances to the superior body.",
+                "上[缴解]上级支出",
+            ),
             _amount("subsidy_affiliate", "对附属单位补助支出", "Subsidies to affiliates."),
         ),
         code_scheme="functional",
@@ -217,12 +290,24 @@ KINDS: tuple[TableKind, ...] = (
             _seq(),
             FieldSpec("item", "项目", "Item.", "label", ("项目",)),
             _TOTAL,
-            _amount("general_budget", "一般公共预算财政拨款", "From general public budget "
-                    "appropriations.", "一般公共预算(财政)?拨款"),  # fmt: skip
-            _amount("gov_fund", "政府性基金预算拨款", "From government fund appropriations.",
-                    "政府性?基金预算(财政)?拨款"),  # fmt: skip
-            _amount("soe_capital", "国有资本经营预算财政拨款", "From state capital operations "
-                    "appropriations.", "国有资本经营预算(财政)?拨款"),  # fmt: skip
+            _amount(
+                "general_budget",
+                "一般公共预算财政拨款",
+                "From general public budget appropriations.",
+                "一般公共预算(财政)?拨款",
+            ),
+            _amount(
+                "gov_fund",
+                "政府性基金预算拨款",
+                "From government fund appropriations.",
+                "政府性?基金预算(财政)?拨款",
+            ),
+            _amount(
+                "soe_capital",
+                "国有资本经营预算财政拨款",
+                "From state capital operations appropriations.",
+                "国有资本经营预算(财政)?拨款",
+            ),
         ),
     ),
     TableKind(
@@ -231,30 +316,62 @@ KINDS: tuple[TableKind, ...] = (
         "Government procurement budget",
         (r"政府采购(预算|情况)表?$",),
         (
-            FieldSpec("project_name", "项目名称", "Source project.", "label",
-                      ("政府采购项目来源/项目名称", "项目名称")),  # fmt: skip
+            FieldSpec(
+                "project_name",
+                "项目名称",
+                "Source project.",
+                "label",
+                ("政府采购项目来源/项目名称", "项目名称"),
+            ),
             _amount("project_budget", "预算资金", "Budget of the source project.", "预算资金"),
-            FieldSpec("item_name", "采购物品名称", "Item procured.", "text", ("采购(物品|品目)名称",)),
-            FieldSpec("catalogue_code", "政府采购目录序号", "Code in the government procurement "
-                      "catalogue (政府采购品目分类目录).", "text",
-                      ("政府采购目录序号", "(采购)?品目(编码|代码)")),  # fmt: skip
+            FieldSpec(
+                "item_name", "采购物品名称", "Item procured.", "text", ("采购(物品|品目)名称",)
+            ),
+            FieldSpec(
+                "catalogue_code",
+                "政府采购目录序号",
+                "Code in the government procurement catalogue (政府采购品目分类目录).",
+                "text",
+                ("政府采购目录序号", "(采购)?品目(编码|代码)"),
+            ),
             FieldSpec("measure_unit", "计量单位", "Unit of measure as printed.", "text"),
             FieldSpec("quantity", "数量", "Quantity.", "quantity"),
             _amount("unit_price", "单价", "Unit price."),
-            _amount("total", "政府采购金额合计", "Procurement amount, total.",
-                    "政府采购金额.*/合计", "合计"),  # fmt: skip
-            _amount("general_budget", "一般公共预算拨款", "From general public budget "
-                    "appropriations.", "一般公共预算(财政)?拨款"),  # fmt: skip
-            _amount("gov_fund", "基金预算拨款", "From government fund appropriations.",
-                    "(政府性)?基金预算(财政)?拨款"),  # fmt: skip
-            _amount("soe_capital", "国有资本经营预算拨款", "From state capital operations "
-                    "appropriations.", "国有资本经营预算(财政)?拨款"),  # fmt: skip
+            _amount(
+                "total",
+                "政府采购金额合计",
+                "Procurement amount, total.",
+                "政府采购金额.*/合计",
+                "合计",
+            ),
+            _amount(
+                "general_budget",
+                "一般公共预算拨款",
+                "From general public budget appropriations.",
+                "一般公共预算(财政)?拨款",
+            ),
+            _amount(
+                "gov_fund",
+                "基金预算拨款",
+                "From government fund appropriations.",
+                "(政府性)?基金预算(财政)?拨款",
+            ),
+            _amount(
+                "soe_capital",
+                "国有资本经营预算拨款",
+                "From state capital operations appropriations.",
+                "国有资本经营预算(财政)?拨款",
+            ),
             _amount("special_account", "财政专户核拨", "From fiscal special accounts."),
             _amount("unit_funds", "单位资金", "From the unit's own funds."),
             _amount("fiscal_carryover", "财政拨款结转", "From carried-over appropriations."),
             _amount("nonfiscal_carryover", "非财政拨款结转结余", "From other carried-over funds."),
-            _amount("sme_reserved", "预留中小微企业份额", "Share reserved for small and medium "
-                    "enterprises.", r"(\d{4}年)?预留中小微?企业份额"),  # fmt: skip
+            _amount(
+                "sme_reserved",
+                "预留中小微企业份额",
+                "Share reserved for small and medium enterprises.",
+                r"(\d{4}年)?预留中小微?企业份额",
+            ),
         ),
         header_rows=2,
     ),
@@ -266,8 +383,13 @@ KINDS: tuple[TableKind, ...] = (
         (
             FieldSpec("item", "项目", "Asset class.", "label", ("项目",)),
             FieldSpec("quantity", "数量", "Number of items; '-' means not applicable.", "quantity"),
-            _amount("value", "价值", "Book value; '-' means not applicable.", r"价值.*",
-                    concept="资产价值"),  # fmt: skip
+            _amount(
+                "value",
+                "价值",
+                "Book value; '-' means not applicable.",
+                r"价值.*",
+                concept="资产价值",
+            ),
         ),
         header_rows=1,
     ),
@@ -278,8 +400,12 @@ KINDS: tuple[TableKind, ...] = (
         (r"^(部门)?机构设置情况(表)?$",),
         (
             FieldSpec("name", "单位名称", "Unit name.", "label"),
-            FieldSpec("nature", "单位性质", "Nature of the unit (行政 administrative, 事业 "
-                      "public institution, …).", "text"),  # fmt: skip
+            FieldSpec(
+                "nature",
+                "单位性质",
+                "Nature of the unit (行政 administrative, 事业 public institution, …).",
+                "text",
+            ),
             FieldSpec("rank", "单位规格", "Administrative rank.", "text"),
             FieldSpec("funding", "经费保障形式", "How the unit is funded.", "text"),
         ),

@@ -81,9 +81,10 @@ def read_lines(path: Path) -> list[Line]:
     if controls:
         line = text.count("\n", 0, controls.start()) + 1
         raise InputError(
-            f"control character {controls.group()!r} in text; expected plain text", path=path,
+            f"control character {controls.group()!r} in text; expected plain text",
+            path=path,
             line=line,
-        )  # fmt: skip
+        )
     has_pages = "\x0c" in text
     page = 1 if has_pages else None
     lines: list[Line] = []

@@ -13,7 +13,11 @@ from decimal import Decimal
 from opendata.targets import Target
 
 #: Multipliers from a printed unit to 元 (yuan).
-UNIT_TO_YUAN: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(10**8)}
+UNIT_TO_YUAN: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "万元": Decimal(10000),
+    "亿元": Decimal(10**8),
+}
 
 NOT_APPLICABLE = "-"
 

@@ -15,13 +15,15 @@ HEADING_RES = (
 )
 TOC_RE = re.compile(r"^(.+?)(?:[.…·]{2,}|\t)\s*(\d{1,3})\s*$")
 TOC_RULE_RE = re.compile(r"^[-—\s\t]+$")
-GLOSSARY_RE = re.compile(r"^(?:[-*•]\s*)?\d+\s*[、.．]\s*(?:\*\*)?(.{1,40}?)(?:\*\*)?\s*[:：]\s*(.+)$")
+GLOSSARY_RE = re.compile(
+    r"^(?:[-*•]\s*)?\d+\s*[、.．]\s*(?:\*\*)?(.{1,40}?)(?:\*\*)?\s*[:：]\s*(.+)$"
+)
 TITLE_YEAR_RE = re.compile(r"(\d{4})\s*年度?")
 
 
 def is_heading(line: Line) -> bool:
     text = line.stripped.strip("*")
-    if line.is_row or text.endswith(("。", "；", "，")) or "：" in text[:-1] and len(text) > 30:
+    if line.is_row or text.endswith(("。", "；", "，")) or ("：" in text[:-1] and len(text) > 30):
         return False
     return any(p.match(text) for p in HEADING_RES)
 
@@ -71,8 +73,9 @@ def glossary(lines: list[Line], file: str) -> tuple[list[GlossaryTerm], list[Lin
     for line in lines:
         if m := GLOSSARY_RE.match(line.stripped):
             term = m.group(1).strip("*").strip()
-            terms.append(GlossaryTerm(term, m.group(2).strip(), Source(file, line.number,
-                                      line.page)))  # fmt: skip
+            terms.append(
+                GlossaryTerm(term, m.group(2).strip(), Source(file, line.number, line.page))
+            )
         elif terms and not line.is_row:
             terms[-1].definition += line.stripped
         else:

@@ -67,15 +67,20 @@ def _table_rows(table: Table) -> list[dict[str, str]]:
     has_amount = any(c.kind == "amount" for c in table.columns)
     rows = []
     for number, row in enumerate(table.rows, start=1):
-        out = {"row": str(number), "line": str(row.source.line),
-               "page": "" if row.source.page is None else str(row.source.page),
-               "role": row.role}  # fmt: skip
+        out = {
+            "row": str(number),
+            "line": str(row.source.line),
+            "page": "" if row.source.page is None else str(row.source.page),
+            "role": row.role,
+        }
         if has_code:
             out["code_level"] = row.code_level or ""
             out["parent_code"] = row.parent_code or ""
         for column, cell in zip(table.columns, row.cells, strict=True):
             if column.kind in ("amount", "quantity"):
-                out[column.name] = NOT_APPLICABLE if cell.not_applicable else decimal_text(cell.value)
+                out[column.name] = (
+                    NOT_APPLICABLE if cell.not_applicable else decimal_text(cell.value)
+                )
             elif column.kind == "code":
                 out[column.name] = row.code or ""
             else:
@@ -102,21 +107,29 @@ def facts(doc: Document, names: dict[int, str]) -> list[dict[str, str]]:
                 label_field = spec.label_field if spec else None
                 label = cells[label_field].text if label_field else row.label
                 in_yuan = cell.value * multiplier if multiplier is not None else None
-                result.append({
-                    "fact": str(len(result) + 1), "resource": names[index],
-                    "table_kind": table.kind, "table_title": table.title, "row": str(number),
-                    "line": str(row.source.line),
-                    "page": "" if row.source.page is None else str(row.source.page),
-                    "code": "" if label_field else row.code or "",
-                    "code_scheme": (kind.code_scheme or "") if kind and row.code else "",
-                    "code_level": "" if label_field else row.code_level or "",
-                    "label": label or "",
-                    "role": classify_label(label) if label_field else row.role,
-                    "column": column.name, "concept": column.concept or "",
-                    "header": column.header, "printed": cell.text,
-                    "amount": decimal_text(cell.value), "unit": table.unit or "",
-                    "amount_yuan": decimal_text(in_yuan),
-                })  # fmt: skip
+                result.append(
+                    {
+                        "fact": str(len(result) + 1),
+                        "resource": names[index],
+                        "table_kind": table.kind,
+                        "table_title": table.title,
+                        "row": str(number),
+                        "line": str(row.source.line),
+                        "page": "" if row.source.page is None else str(row.source.page),
+                        "code": "" if label_field else row.code or "",
+                        "code_scheme": (kind.code_scheme or "") if kind and row.code else "",
+                        "code_level": "" if label_field else row.code_level or "",
+                        "label": label or "",
+                        "role": classify_label(label) if label_field else row.role,
+                        "column": column.name,
+                        "concept": column.concept or "",
+                        "header": column.header,
+                        "printed": cell.text,
+                        "amount": decimal_text(cell.value),
+                        "unit": table.unit or "",
+                        "amount_yuan": decimal_text(in_yuan),
+                    }
+                )
     return result
 
 
@@ -127,28 +140,51 @@ def _derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
     projects, indicators = [], []
     for index, project in enumerate(doc.projects, start=1):
         key = f"p{project.number if project.number is not None else index:02d}"
-        projects.append({"project": key, "number": str(project.number or ""),
-                         "name": project.name, "goal": project.goal or "",
-                         "indicators": str(len(project.indicators)),
-                         **where(project.source)})  # fmt: skip
+        projects.append(
+            {
+                "project": key,
+                "number": str(project.number or ""),
+                "name": project.name,
+                "goal": project.goal or "",
+                "indicators": str(len(project.indicators)),
+                **where(project.source),
+            }
+        )
         for position, ind in enumerate(project.indicators, start=1):
             t = ind.target
-            indicators.append({
-                "indicator": f"{key}-{position:02d}", "project": key, "level1": ind.level1,
-                "level2": ind.level2, "level3": ind.level3, "description": ind.description or "",
-                "target": t.verbatim, "target_kind": t.kind, "comparator": t.comparator or "",
-                "target_value": decimal_text(t.value), "target_upper": decimal_text(t.upper),
-                "target_unit": t.unit or "", "target_date": t.date.isoformat() if t.date else "",
-                "target_text": t.qualitative or "", "basis": ind.basis or "", **where(ind.source),
-            })  # fmt: skip
+            indicators.append(
+                {
+                    "indicator": f"{key}-{position:02d}",
+                    "project": key,
+                    "level1": ind.level1,
+                    "level2": ind.level2,
+                    "level3": ind.level3,
+                    "description": ind.description or "",
+                    "target": t.verbatim,
+                    "target_kind": t.kind,
+                    "comparator": t.comparator or "",
+                    "target_value": decimal_text(t.value),
+                    "target_upper": decimal_text(t.upper),
+                    "target_unit": t.unit or "",
+                    "target_date": t.date.isoformat() if t.date else "",
+                    "target_text": t.qualitative or "",
+                    "basis": ind.basis or "",
+                    **where(ind.source),
+                }
+            )
     return {
         "projects": projects,
         "indicators": indicators,
         "department_targets": [
-            {"target": str(n), "group": t.group, "goal": t.goal, "indicator": t.indicator or "",
-             **where(t.source)}
+            {
+                "target": str(n),
+                "group": t.group,
+                "goal": t.goal,
+                "indicator": t.indicator or "",
+                **where(t.source),
+            }
             for n, t in enumerate(doc.overall_targets, start=1)
-        ],  # fmt: skip
+        ],
         "glossary": [
             {"term": g.term, "definition": g.definition, **where(g.source)} for g in doc.glossary
         ],
@@ -157,10 +193,17 @@ def _derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
             for n, s in enumerate(doc.sections, start=1)
         ],
         "reader_findings": [
-            {"finding": str(n), "code": f.code, "severity": f.severity, "message": f.message,
-             "file": f.source.file, **where(f.source), "text": f.text}
+            {
+                "finding": str(n),
+                "code": f.code,
+                "severity": f.severity,
+                "message": f.message,
+                "file": f.source.file,
+                **where(f.source),
+                "text": f.text,
+            }
             for n, f in enumerate(doc.findings, start=1)
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -182,9 +225,15 @@ def build(doc: Document, created: str, name: str | None = None) -> dict[str, str
     used: dict[str, int] = {}
     names: dict[int, str] = {}
 
-    def add(res_name: str, title: str, description: str, schema_name: str,
-            rows: list[dict[str, str]], schema: Schema | None = None,
-            extra: dict[str, Any] | None = None) -> None:  # fmt: skip
+    def add(
+        res_name: str,
+        title: str,
+        description: str,
+        schema_name: str,
+        rows: list[dict[str, str]],
+        schema: Schema | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         schema = schema or schemas[schema_name]
         data = csv_text(schema, rows)
         path = f"data/{res_name}.csv"
@@ -192,13 +241,22 @@ def build(doc: Document, created: str, name: str | None = None) -> dict[str, str
         schema_path = f"schemas/{schema_name}.json"
         files[schema_path] = schema_text(schema)
         encoded = data.encode("utf-8")
-        resources.append({
-            "name": res_name, "path": path, "profile": "tabular-data-resource",
-            "title": title, "description": description, "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(encoded),
-            "hash": "sha256:" + hashlib.sha256(encoded).hexdigest(), "schema": schema_path,
-            **(extra or {}),
-        })  # fmt: skip
+        resources.append(
+            {
+                "name": res_name,
+                "path": path,
+                "profile": "tabular-data-resource",
+                "title": title,
+                "description": description,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(encoded),
+                "hash": "sha256:" + hashlib.sha256(encoded).hexdigest(),
+                "schema": schema_path,
+                **(extra or {}),
+            }
+        )
 
     for index, table in enumerate(doc.tables):
         kind = KINDS_BY_KEY.get(table.kind)
@@ -209,21 +267,34 @@ def build(doc: Document, created: str, name: str | None = None) -> dict[str, str
         unknown = [c for c in table.columns if not c.known and c.header]
         schema_name = table.kind
         if unknown:
-            schema = {**schema, "fields": schema["fields"] + [
-                {"name": c.name, "type": "string", "title": c.header,
-                 "description": "Column not in the catalogue for this table kind."}
-                for c in unknown]}  # fmt: skip
+            schema = {
+                **schema,
+                "fields": schema["fields"]
+                + [
+                    {
+                        "name": c.name,
+                        "type": "string",
+                        "title": c.header,
+                        "description": "Column not in the catalogue for this table kind.",
+                    }
+                    for c in unknown
+                ],
+            }
             schema_name = f"{res_name}.extended"
-        extra: dict[str, Any] = {"table_kind": table.kind, "unit": table.unit,
-                                 "source": {"file": table.source.file,
-                                            "line": table.source.line}}  # fmt: skip
+        extra: dict[str, Any] = {
+            "table_kind": table.kind,
+            "unit": table.unit,
+            "source": {"file": table.source.file, "line": table.source.line},
+        }
         if table.notes:
             extra["notes"] = table.notes
         if table.as_of:
             extra["as_of"] = table.as_of
-        description = (kind.title_en if kind else "Table") + (
-            f". Amounts in {table.unit}." if table.unit else ".") + (
-            " Empty table: nothing printed under the header." if table.empty else "")  # fmt: skip
+        description = (
+            (kind.title_en if kind else "Table")
+            + (f". Amounts in {table.unit}." if table.unit else ".")
+            + (" Empty table: nothing printed under the header." if table.empty else "")
+        )
         add(res_name, table.title, description, schema_name, _table_rows(table), schema, extra)
 
     add("facts", "金额事实表", schemas["facts"]["description"], "facts", facts(doc, names))
@@ -233,8 +304,8 @@ def build(doc: Document, created: str, name: str | None = None) -> dict[str, str
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": name or package_name(doc),
-        "title": doc.title or f"{doc.year or ''}年{doc.department or ''}{doc.level or ''}"
-        f"{doc.kind or ''}",
+        "title": doc.title
+        or f"{doc.year or ''}年{doc.department or ''}{doc.level or ''}{doc.kind or ''}",
         "description": f"{doc.department or ''} {doc.year or ''} 年{doc.level or ''}"
         f"{doc.kind or ''}公开信息, converted into tables, facts, projects and indicators by "
         "opendata.",
@@ -244,15 +315,24 @@ def build(doc: Document, created: str, name: str | None = None) -> dict[str, str
         "kind": doc.kind,
         "level": doc.level,
         "created": created,
-        "keywords": [k for k in ("部门预算" if doc.kind == "预算" else "部门决算",
-                                 doc.department, str(doc.year or "")) if k],  # fmt: skip
+        "keywords": [
+            k
+            for k in (
+                "部门预算" if doc.kind == "预算" else "部门决算",
+                doc.department,
+                str(doc.year or ""),
+            )
+            if k
+        ],
         "licenses": [LICENSE],
-        "sources": [{"title": f, "path": f, "sha256": doc.sha256.get(f, "")}
-                    for f in doc.source_files],  # fmt: skip
+        "sources": [
+            {"title": f, "path": f, "sha256": doc.sha256.get(f, "")} for f in doc.source_files
+        ],
         "contributors": [{"title": doc.department or "", "role": "publisher"}],
         "performance_goal": doc.overall_goal,
-        "reader_findings": {s: sum(f.severity == s for f in doc.findings)
-                            for s in ("error", "warning", "info")},  # fmt: skip
+        "reader_findings": {
+            s: sum(f.severity == s for f in doc.findings) for s in ("error", "warning", "info")
+        },
         "opendata_version": __version__,
         "resources": resources,
     }
@@ -264,7 +344,7 @@ def _read_existing(path: Path) -> dict[str, str] | None:
     if not (path / "datapackage.json").is_file():
         return None
     return {
-        str(p.relative_to(path)): p.read_text(encoding="utf-8")
+        str(p.relative_to(path)): p.read_bytes().decode("utf-8", "replace")
         for p in sorted(path.rglob("*"))
         if p.is_file()
     }

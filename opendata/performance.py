@@ -47,8 +47,9 @@ def read_project(
     match = PROJECT_TITLE_RE.match(title)
     assert match is not None
     number = int(match.group(1)) if match.group(1) else None
-    project = Project(number, match.group(2), None, [], Source(file, title_line.number,
-                      title_line.page))  # fmt: skip
+    project = Project(
+        number, match.group(2), None, [], Source(file, title_line.number, title_line.page)
+    )
     findings: list[Finding] = []
     columns: dict[str, int] | None = None
     carry = ["", ""]
@@ -68,26 +69,50 @@ def read_project(
         elif "一级指标" in [mend_spaces(c) for c in cells]:
             columns = _columns([mend_spaces(c) for c in cells])
         elif columns is None:
-            findings.append(Finding("unparsed-line", "row before the indicator header of a "
-                                    "performance table", source, line.text))  # fmt: skip
+            findings.append(
+                Finding(
+                    "unparsed-line",
+                    "row before the indicator header of a performance table",
+                    source,
+                    line.text,
+                )
+            )
         else:
             width = max(columns.values()) + 1
-            if len(cells) != width and any(cells[width:]) or len(cells) < width:
-                findings.append(Finding("row-width", f"indicator row has {len(cells)} cells, "
-                                        f"expected {width}", source, line.text, "error"))  # fmt: skip
+            if (len(cells) != width and any(cells[width:])) or len(cells) < width:
+                findings.append(
+                    Finding(
+                        "row-width",
+                        f"indicator row has {len(cells)} cells, expected {width}",
+                        source,
+                        line.text,
+                        "error",
+                    )
+                )
             cells = (cells + [""] * width)[: max(width, len(cells))]
             values = {name: cells[j] for name, j in columns.items()}
             carry[0] = values.get("level1") or carry[0]
             carry[1] = values.get("level2") or carry[1]
             if not values.get("level3") and not values.get("value"):
-                findings.append(Finding("unparsed-line", "indicator row without 三级指标 or 指标值",
-                                        source, line.text))  # fmt: skip
+                findings.append(
+                    Finding(
+                        "unparsed-line",
+                        "indicator row without 三级指标 or 指标值",
+                        source,
+                        line.text,
+                    )
+                )
             else:
                 project.indicators.append(
-                    Indicator(carry[0], carry[1], values.get("level3", ""),
-                              values.get("description") or None,
-                              parse_target(values.get("value", "")),
-                              values.get("basis") or None, source)  # fmt: skip
+                    Indicator(
+                        carry[0],
+                        carry[1],
+                        values.get("level3", ""),
+                        values.get("description") or None,
+                        parse_target(values.get("value", "")),
+                        values.get("basis") or None,
+                        source,
+                    )
                 )
         i += 1
     return project, i, findings
@@ -117,8 +142,9 @@ def overall_targets(lines: list[Line], file: str) -> tuple[list[OverallTarget], 
         if m := TARGET_GROUP_RE.match(text):
             group = m.group(1).strip()
         elif m := TARGET_GOAL_RE.match(text):
-            targets.append(OverallTarget(group, m.group(1).strip(), None,
-                                         Source(file, line.number, line.page)))  # fmt: skip
+            targets.append(
+                OverallTarget(group, m.group(1).strip(), None, Source(file, line.number, line.page))
+            )
         elif (m := TARGET_INDICATOR_RE.match(text)) and targets and targets[-1].indicator is None:
             targets[-1].indicator = m.group(1).strip()
         else:

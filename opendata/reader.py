@@ -27,14 +27,19 @@ def read_document(*paths: Path | str) -> Document:
     doc = Document([f.name for f in files], {})
     for path in files:
         if path.suffix.lower() == ".pdf":
-            raise UnsupportedInputError("PDF input is not supported yet; convert it to text "
-                                        "first (see Known limitations)", path=path)  # fmt: skip
+            raise UnsupportedInputError(
+                "PDF input is not supported yet; convert it to text first (see Known limitations)",
+                path=path,
+            )
         lines = read_lines(path)
         doc.sha256[path.name] = sha256_file(path)
         _read_lines(lines, path.name, doc)
     if not doc.tables and not doc.projects:
-        raise InputError("no budget disclosure table found; expected a title such as "
-                         "部门预算收支总表 followed by its rows", path=files[0])  # fmt: skip
+        raise InputError(
+            "no budget disclosure table found; expected a title such as "
+            "部门预算收支总表 followed by its rows",
+            path=files[0],
+        )
     return doc
 
 
@@ -98,9 +103,14 @@ def _read_lines(lines: list[Line], file: str, doc: Document) -> None:
         if narrative.is_heading(line):
             sections.append((line, []))
         elif line.is_row:
-            doc.findings.append(Finding("unparsed-line", "table row outside any recognised "
-                                        "table", Source(file, line.number, line.page),
-                                        line.text))  # fmt: skip
+            doc.findings.append(
+                Finding(
+                    "unparsed-line",
+                    "table row outside any recognised table",
+                    Source(file, line.number, line.page),
+                    line.text,
+                )
+            )
         else:
             sections[-1][1].append(line)
         i += 1
@@ -119,8 +129,14 @@ def _take_preamble(doc: Document, pre: Preamble, source: Source) -> None:
         if doc.year is None:
             doc.year = pre.year
         elif pre.year != doc.year:
-            doc.findings.append(Finding("year-mismatch", f"table gives year {pre.year}, the "
-                                        f"document {doc.year}", source, severity="error"))  # fmt: skip
+            doc.findings.append(
+                Finding(
+                    "year-mismatch",
+                    f"table gives year {pre.year}, the document {doc.year}",
+                    source,
+                    severity="error",
+                )
+            )
 
 
 def _sections(doc: Document, sections: list[tuple[Line | None, list[Line]]], file: str) -> None:
@@ -135,8 +151,11 @@ def _sections(doc: Document, sections: list[tuple[Line | None, list[Line]]], fil
             doc.overall_goal = "\n".join(x.stripped for x in body) or None
         if "分项绩效目标" in title:
             in_targets = True
-        elif in_targets and heading is not None and not re.match(r"^[（(][一二三四五六七八九十]+[)）]",
-                                                                  title):  # fmt: skip
+        elif (
+            in_targets
+            and heading is not None
+            and not re.match(r"^[（(][一二三四五六七八九十]+[)）]", title)
+        ):
             in_targets = False
         if in_targets:
             target_lines.extend(([heading] if heading else []) + body)
@@ -157,10 +176,15 @@ def _check_contents(doc: Document, toc: list[Line], file: str) -> None:
         title = normalise_title(line.stripped.split("\t")[0])
         kind = find_kind(title) if len(title) <= MAX_TITLE else None
         if kind is not None and kind.key not in found:
-            doc.findings.append(Finding("missing-table", f"the contents list {title}, but the "
-                                        "document has no such table (truncated?)",
-                                        Source(file, line.number, line.page), line.text,
-                                        "error"))  # fmt: skip
+            doc.findings.append(
+                Finding(
+                    "missing-table",
+                    f"the contents list {title}, but the document has no such table (truncated?)",
+                    Source(file, line.number, line.page),
+                    line.text,
+                    "error",
+                )
+            )
 
 
 def _units(doc: Document) -> None:
@@ -171,8 +195,15 @@ def _units(doc: Document) -> None:
     for row in table.rows:
         values = {n: cell.text or None for n, cell in zip(names, row.cells, strict=True)}
         if values.get("name"):
-            doc.units.append(OrgUnit(values["name"] or "", values.get("nature"),
-                                     values.get("rank"), values.get("funding"), row.source))  # fmt: skip
+            doc.units.append(
+                OrgUnit(
+                    values["name"] or "",
+                    values.get("nature"),
+                    values.get("rank"),
+                    values.get("funding"),
+                    row.source,
+                )
+            )
 
 
 __all__ = ["KINDS_BY_KEY", "read_document"]

@@ -26,49 +26,91 @@ def _f(name: str, type_: str, title: str, description: str, **extra: Any) -> dic
 
 def _source_fields() -> list[dict[str, Any]]:
     return [
-        _f("line", "integer", "行号", "Line of the source file where this was printed.",
-           constraints={"required": True, "minimum": 1}),  # fmt: skip
-        _f("page", "integer", "页码", "Page of the source file, where known (blank for text input)."),
+        _f(
+            "line",
+            "integer",
+            "行号",
+            "Line of the source file where this was printed.",
+            constraints={"required": True, "minimum": 1},
+        ),
+        _f(
+            "page",
+            "integer",
+            "页码",
+            "Page of the source file, where known (blank for text input).",
+        ),
     ]
 
 
 def _table_field(kind: TableKind, spec: FieldSpec) -> dict[str, Any]:
     if spec.kind == "amount":
-        return _f(spec.name, "number", spec.title, spec.description + " In the unit of the row's "
-                  "`unit` column. Blank: nothing printed (not zero); '-': not applicable.",
-                  **{"opendata:concept": spec.concept})  # fmt: skip
+        return _f(
+            spec.name,
+            "number",
+            spec.title,
+            spec.description + " In the unit of the row's "
+            "`unit` column. Blank: nothing printed (not zero); '-': not applicable.",
+            **{"opendata:concept": spec.concept},
+        )
     if spec.kind == "quantity":
         return _f(spec.name, "number", spec.title, spec.description)
     if spec.kind == "code":
         pattern = CODE_PATTERN[kind.code_scheme or "functional"]
-        return _f(spec.name, "string", spec.title, spec.description,
-                  constraints={"pattern": pattern})  # fmt: skip
+        return _f(
+            spec.name, "string", spec.title, spec.description, constraints={"pattern": pattern}
+        )
     return _f(spec.name, "string", spec.title, spec.description)
 
 
 def table_schema(kind: TableKind) -> Schema:
     """The Table Schema of one disclosure table kind."""
     fields = [
-        _f("row", "integer", "行", "Row number within this table (1 = first row under the header).",
-           constraints={"required": True, "unique": True, "minimum": 1}),  # fmt: skip
+        _f(
+            "row",
+            "integer",
+            "行",
+            "Row number within this table (1 = first row under the header).",
+            constraints={"required": True, "unique": True, "minimum": 1},
+        ),
         *_source_fields(),
-        _f("role", "string", "行类型", "total (合计/总计), subtotal (小计), of_which (其中) or detail.",
-           constraints={"required": True, "enum": ROLES}),  # fmt: skip
+        _f(
+            "role",
+            "string",
+            "行类型",
+            "total (合计/总计), subtotal (小计), of_which (其中) or detail.",
+            constraints={"required": True, "enum": ROLES},
+        ),
     ]
     has_code = any(s.kind == "code" for s in kind.fields)
     if has_code:
         pattern = CODE_PATTERN[kind.code_scheme or "functional"]
         fields += [
-            _f("code_level", "string", "科目级次", "Level of the code: class (类, 3 digits), "
-               "category (款, 5), item (项, 7).",
-               constraints={"enum": ["class", "category", "item"]}),  # fmt: skip
-            _f("parent_code", "string", "上级科目编码", "Code of the parent subject (code prefix).",
-               constraints={"pattern": pattern}),  # fmt: skip
+            _f(
+                "code_level",
+                "string",
+                "科目级次",
+                "Level of the code: class (类, 3 digits), category (款, 5), item (项, 7).",
+                constraints={"enum": ["class", "category", "item"]},
+            ),
+            _f(
+                "parent_code",
+                "string",
+                "上级科目编码",
+                "Code of the parent subject (code prefix).",
+                constraints={"pattern": pattern},
+            ),
         ]
     fields += [_table_field(kind, spec) for spec in kind.fields]
     if any(s.kind == "amount" for s in kind.fields):
-        fields.append(_f("unit", "string", "金额单位", "Unit of the amounts as printed.",
-                         constraints={"enum": UNITS}))  # fmt: skip
+        fields.append(
+            _f(
+                "unit",
+                "string",
+                "金额单位",
+                "Unit of the amounts as printed.",
+                constraints={"enum": UNITS},
+            )
+        )
     schema: Schema = {
         "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
         "title": kind.title,
@@ -99,8 +141,13 @@ def _derived() -> dict[str, Schema]:
                 _f("row", "integer", "行", "Row number in the table resource."),
                 *_source_fields(),
                 _f("code", "string", "科目编码", "Functional or economic code of the row."),
-                _f("code_scheme", "string", "分类", "functional (功能分类) or economic (经济分类).",
-                   constraints={"enum": ["functional", "economic"]}),  # fmt: skip
+                _f(
+                    "code_scheme",
+                    "string",
+                    "分类",
+                    "functional (功能分类) or economic (经济分类).",
+                    constraints={"enum": ["functional", "economic"]},
+                ),
                 _f("code_level", "string", "科目级次", "class, category or item."),
                 _f("label", "string", "项目", "Row label the amount belongs to."),
                 _f("role", "string", "行类型", "Role of the row.", constraints={"enum": ROLES}),
@@ -118,8 +165,13 @@ def _derived() -> dict[str, Schema]:
             "title": "项目绩效目标",
             "description": "Projects with a performance-target table (绩效目标表).",
             "fields": [
-                _f("project", "string", "项目键", "Key of the project within this package.",
-                   constraints={"required": True, "unique": True}),  # fmt: skip
+                _f(
+                    "project",
+                    "string",
+                    "项目键",
+                    "Key of the project within this package.",
+                    constraints={"required": True, "unique": True},
+                ),
                 _f("number", "integer", "序号", "Ordinal as printed."),
                 _f("name", "string", "项目名称", "Project name.", constraints={"required": True}),
                 _f("goal", "string", "绩效目标", "Performance goal text."),
@@ -132,20 +184,39 @@ def _derived() -> dict[str, Schema]:
             "title": "绩效指标",
             "description": "Performance indicators of the projects; 指标值 verbatim and parsed.",
             "fields": [
-                _f("indicator", "string", "指标键", "Key: project key and position.",
-                   constraints={"required": True, "unique": True}),  # fmt: skip
+                _f(
+                    "indicator",
+                    "string",
+                    "指标键",
+                    "Key: project key and position.",
+                    constraints={"required": True, "unique": True},
+                ),
                 _f("project", "string", "项目键", "Key of the project."),
                 _f("level1", "string", "一级指标", "Level-1 category."),
                 _f("level2", "string", "二级指标", "Level-2 category."),
                 _f("level3", "string", "三级指标", "The indicator."),
                 _f("description", "string", "绩效指标描述", "Description."),
                 _f("target", "string", "指标值", "Target exactly as printed."),
-                _f("target_kind", "string", "指标值类型", "How the target was parsed.",
-                   constraints={"enum": ["quantity", "range", "date", "qualitative", "blank"]}),  # fmt: skip
-                _f("comparator", "string", "比较符", "Comparator of a quantity target.",
-                   constraints={"enum": [">=", "<=", ">", "<", "="]}),  # fmt: skip
-                _f("target_value", "number", "目标数值", "Number of a quantity target (lower "
-                   "bound of a range)."),  # fmt: skip
+                _f(
+                    "target_kind",
+                    "string",
+                    "指标值类型",
+                    "How the target was parsed.",
+                    constraints={"enum": ["quantity", "range", "date", "qualitative", "blank"]},
+                ),
+                _f(
+                    "comparator",
+                    "string",
+                    "比较符",
+                    "Comparator of a quantity target.",
+                    constraints={"enum": [">=", "<=", ">", "<", "="]},
+                ),
+                _f(
+                    "target_value",
+                    "number",
+                    "目标数值",
+                    "Number of a quantity target (lower bound of a range).",
+                ),
                 _f("target_upper", "number", "目标上限", "Upper bound of a range target."),
                 _f("target_unit", "string", "计量单位", "Unit of a quantity target."),
                 _f("target_date", "date", "目标日期", "Date of a date target."),
@@ -155,7 +226,10 @@ def _derived() -> dict[str, Schema]:
             ],
             "primaryKey": ["indicator"],
             "foreignKeys": [
-                {"fields": ["project"], "reference": {"resource": "projects", "fields": ["project"]}}
+                {
+                    "fields": ["project"],
+                    "reference": {"resource": "projects", "fields": ["project"]},
+                }
             ],
         },
         "department_targets": {
@@ -196,8 +270,13 @@ def _derived() -> dict[str, Schema]:
             "fields": [
                 _f("finding", "integer", "序号", "Number.", constraints={"required": True}),
                 _f("code", "string", "类型", "Kind of finding."),
-                _f("severity", "string", "级别", "error, warning or info.",
-                   constraints={"enum": ["error", "warning", "info"]}),  # fmt: skip
+                _f(
+                    "severity",
+                    "string",
+                    "级别",
+                    "error, warning or info.",
+                    constraints={"enum": ["error", "warning", "info"]},
+                ),
                 _f("message", "string", "说明", "What the reader found."),
                 _f("file", "string", "文件", "Source file."),
                 *_source_fields(),

@@ -152,8 +152,11 @@ class TableReader:
                 after_dept = bool(DEPT_RE.match(line.stripped) or DEPT_KEY_RE.match(line.stripped))
                 i += 1
                 continue
-            if after_dept and pre.department and len(line.stripped) <= 30 and not self.is_title(
-                line
+            if (
+                after_dept
+                and pre.department
+                and len(line.stripped) <= 30
+                and not self.is_title(line)
             ):
                 pre.department += line.stripped  # a department name wrapped onto a second line
                 after_dept = False
@@ -198,8 +201,14 @@ class TableReader:
                 if unit := UNIT_RE.search(path):
                     pre.unit = unit.group(1)
         columns = self._columns(kind, paths, title_line)
-        table = Table(kind.key, title_line.stripped, self.source(title_line), columns,
-                      unit=pre.unit, as_of=pre.as_of)  # fmt: skip
+        table = Table(
+            kind.key,
+            title_line.stripped,
+            self.source(title_line),
+            columns,
+            unit=pre.unit,
+            as_of=pre.as_of,
+        )
         after_break = False
         while i < len(self.lines):
             line = self.lines[i]
@@ -234,8 +243,12 @@ class TableReader:
         for name in ("department_code", "year", "unit"):
             got, want = getattr(repeat, name), getattr(first, name)
             if got is not None and want is not None and got != want:
-                self.finding("page-header-mismatch", f"page header gives {name} {got!r}, the "
-                             f"table's first page gave {want!r}", line, "error")  # fmt: skip
+                self.finding(
+                    "page-header-mismatch",
+                    f"page header gives {name} {got!r}, the table's first page gave {want!r}",
+                    line,
+                    "error",
+                )
 
     def _columns(self, kind: TableKind, paths: list[str], title: Line) -> list[Column]:
         columns = []
@@ -245,18 +258,32 @@ class TableReader:
             else:
                 columns.append(Column(f"column_{j + 1}", path, "text", None, known=False))
                 if path:
-                    self.finding("unknown-column", f"column {j + 1} header {path!r} is not a "
-                                 f"known column of {kind.title}; kept as text", title)  # fmt: skip
+                    self.finding(
+                        "unknown-column",
+                        f"column {j + 1} header {path!r} is not a "
+                        f"known column of {kind.title}; kept as text",
+                        title,
+                    )
         return columns
 
     def _row(self, table: Table, line: Line, width: int, after_break: bool) -> None:
         cells = line.cells
         if len(cells) > width and any(cells[width:]):
-            self.finding("row-width", f"row has {len(cells)} cells, the table has {width} "
-                         f"columns; extra cells {cells[width:]!r} kept only here", line, "error")  # fmt: skip
+            self.finding(
+                "row-width",
+                f"row has {len(cells)} cells, the table has {width} "
+                f"columns; extra cells {cells[width:]!r} kept only here",
+                line,
+                "error",
+            )
         elif len(cells) < width:
-            self.finding("row-width", f"row has {len(cells)} cells, the table has {width} "
-                         "columns; missing cells taken as blank", line, "error")  # fmt: skip
+            self.finding(
+                "row-width",
+                f"row has {len(cells)} cells, the table has {width} "
+                "columns; missing cells taken as blank",
+                line,
+                "error",
+            )
         cells = (cells + [""] * width)[:width]
         kinds = [c.kind for c in table.columns]
         if table.rows and self._is_continuation(cells, kinds, after_break):
@@ -274,8 +301,12 @@ class TableReader:
                 cell.value = parse_number(text)
                 if cell.value is None:
                     col = table.columns[j]
-                    self.finding("non-numeric-amount", f"column {col.header or col.name!r} "
-                                 f"expects a number, got {text!r}", line, "error")  # fmt: skip
+                    self.finding(
+                        "non-numeric-amount",
+                        f"column {col.header or col.name!r} expects a number, got {text!r}",
+                        line,
+                        "error",
+                    )
             row_cells.append(cell)
         row = Row(row_cells, self.source(line))
         row.label = self._label(table, row_cells)
@@ -312,8 +343,9 @@ class TableReader:
         scheme = kind.code_scheme if kind else None
         pattern = CODE_PATTERNS.get(scheme or "functional")
         if pattern is None or not pattern.match(code):
-            self.finding("bad-code", f"{code!r} is not a {scheme or 'classification'} code",
-                         line, "error")  # fmt: skip
+            self.finding(
+                "bad-code", f"{code!r} is not a {scheme or 'classification'} code", line, "error"
+            )
             return
         row.code = code
         row.code_level = CODE_LEVELS.get(len(code))

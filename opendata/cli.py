@@ -1,0 +1,166 @@
+"""The ``opendata`` command: a thin layer that parses arguments, calls the library, prints.
+
+Exit codes (also in the README):
+
+====  =====================================================================
+0     success
+1     done, but problems were found (reader errors, or an invalid package)
+2     usage error (bad options or arguments)
+3     an input cannot be read as a disclosure (empty, binary, no tables …)
+4     an input is of a kind not supported yet (e.g. PDF)
+5     an output could not be written
+====  =====================================================================
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from opendata import __version__
+from opendata.convert import ConvertResult, convert
+from opendata.errors import OpendataError
+from opendata.schemas import write_schemas
+from opendata.validate import ValidationReport, validate_package
+
+EXIT_FINDINGS = 1
+
+
+def _location(file: str, line: int, page: int | None) -> str:
+    return f"{file}:{line}" + (f" (page {page})" if page is not None else "")
+
+
+def _print_convert(result: ConvertResult, verbose: bool) -> None:
+    what = " + ".join(result.inputs)
+    if result.error is not None:
+        click.echo(f"error: {result.error}", err=True)
+        return
+    c = result.counts
+    status = result.written.status if result.written else "not written (--strict)"
+    path = result.written.path if result.written else "-"
+    click.echo(f"{what}\n  -> {path} [{status}]")
+    click.echo(
+        f"  {c['tables']} tables, {c['rows']} rows, {c['amounts']} amounts, "
+        f"{c['projects']} projects, {c['indicators']} indicators, {c['units']} units"
+    )
+    errors = [f for f in result.findings if f.severity == "error"]
+    click.echo(
+        f"  reader findings: {len(errors)} errors, {len(result.findings) - len(errors)} other"
+    )
+    for f in result.findings:
+        if f.severity == "error" or verbose:
+            loc = _location(f.source.file, f.source.line, f.source.page)
+            click.echo(f"  {f.severity}: {loc}: [{f.code}] {f.message}")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="opendata")
+def cli() -> None:
+    """Turn Chinese budget disclosures (部门预算/决算) into open, linked, validated data."""
+
+
+@cli.command("convert")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write packages into; each goes to OUTPUT/<package-name>/.",
+)
+@click.option("--as-one", is_flag=True, help="Treat all INPUTS as parts of one disclosure.")
+@click.option("--name", help="Package name to use instead of the derived one.")
+@click.option(
+    "--created",
+    help="ISO timestamp for 'created' (default: now, or kept when the package is unchanged).",
+)
+@click.option("--strict", is_flag=True, help="Write nothing for a document with reader errors.")
+@click.option("-v", "--verbose", is_flag=True, help="List every reader finding, not only errors.")
+def convert_command(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    as_one: bool,
+    name: str | None,
+    created: str | None,
+    strict: bool,
+    verbose: bool,
+) -> None:
+    """Read disclosures (text) and write one data package per disclosure."""
+    results = convert(
+        list(inputs), out_dir, as_one=as_one, name=name, created=created, strict=strict
+    )
+    for result in results:
+        _print_convert(result, verbose)
+    failures = [r.error for r in results if r.error is not None]
+    if failures:
+        sys.exit(max(e.exit_code for e in failures))
+    if any(r.errors for r in results):
+        sys.exit(EXIT_FINDINGS)
+
+
+def _print_report(report: ValidationReport) -> None:
+    verdict = "valid" if report.valid else "INVALID"
+    click.echo(
+        f"{report.package}: {verdict} ({report.resources} resources, {report.rows} rows, "
+        f"{len(report.errors)} errors)"
+    )
+    for e in report.errors:
+        where = e.resource or "package"
+        if e.row is not None:
+            where += f" row {e.row}"
+        if e.field:
+            where += f" field {e.field}"
+        click.echo(f"  {where}: [{e.type}] {e.message}")
+
+
+@cli.command("validate")
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+def validate_command(packages: tuple[Path, ...], as_json: bool) -> None:
+    """Validate packages against their Table Schemas with frictionless."""
+    reports = [validate_package(p) for p in packages]
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            _print_report(report)
+    if not all(r.valid for r in reports):
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("schemas")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="schemas",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the schemas into.",
+)
+def schemas_command(out_dir: Path) -> None:
+    """Write the Table Schemas of every table kind and derived resource."""
+    for path in write_schemas(out_dir):
+        click.echo(str(path))
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning opendata errors into messages and exit codes."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except OpendataError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise

@@ -1,0 +1,88 @@
+"""Convert disclosures into data packages: the job behind ``opendata convert``.
+
+Each input (or, with ``as_one``, all inputs together) is read into a
+:class:`~opendata.model.Document` and written as a package. A document that cannot be read
+is reported with its error and does not stop the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opendata.errors import OpendataError
+from opendata.model import Document, Finding
+from opendata.package import WriteResult, write_package
+from opendata.reader import read_document
+
+
+@dataclass
+class ConvertResult:
+    """The outcome for one disclosure: its package, counts and findings, or the error."""
+
+    inputs: list[str]
+    written: WriteResult | None = None
+    error: OpendataError | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings) + (self.error is not None)
+
+
+def counts(doc: Document) -> dict[str, int]:
+    amounts = sum(
+        1
+        for t in doc.tables
+        for r in t.rows
+        for c, cell in zip(t.columns, r.cells, strict=True)
+        if c.kind == "amount" and cell.value is not None
+    )
+    return {
+        "tables": len(doc.tables),
+        "rows": sum(len(t.rows) for t in doc.tables),
+        "amounts": amounts,
+        "projects": len(doc.projects),
+        "indicators": sum(len(p.indicators) for p in doc.projects),
+        "units": len(doc.units),
+        "findings": len(doc.findings),
+    }
+
+
+def convert_one(
+    paths: list[Path],
+    out_dir: Path,
+    *,
+    name: str | None = None,
+    created: str | None = None,
+    strict: bool = False,
+) -> ConvertResult:
+    """Read ``paths`` as one disclosure and write its package under ``out_dir``."""
+    result = ConvertResult([str(p) for p in paths])
+    try:
+        doc = read_document(*paths)
+        result.counts = counts(doc)
+        result.findings = doc.findings
+        if strict and any(f.severity == "error" for f in doc.findings):
+            return result
+        result.written = write_package(doc, out_dir, name=name, created=created)
+    except OpendataError as exc:
+        result.error = exc
+    return result
+
+
+def convert(
+    inputs: list[Path],
+    out_dir: Path,
+    *,
+    as_one: bool = False,
+    name: str | None = None,
+    created: str | None = None,
+    strict: bool = False,
+) -> list[ConvertResult]:
+    """Convert each input as its own disclosure, or all of them as one (``as_one``)."""
+    groups = [inputs] if as_one else [[p] for p in inputs]
+    return [
+        convert_one(group, out_dir, name=name, created=created, strict=strict) for group in groups
+    ]
