@@ -1,0 +1,27 @@
+"""Shared fixtures: the founding sample, its model, and its committed (golden) package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opendata.model import Document
+from opendata.reader import read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "qinhuangdao-etdz-party-building-2023-budget.txt"
+SHARED_SAMPLE = ROOT.parent / "shared" / "corpus" / "text" / SAMPLE.name
+GOLDEN = ROOT / "datapackages"
+
+
+@pytest.fixture(scope="session")
+def sample_doc() -> Document:
+    return read_document(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def golden_package() -> Path:
+    packages = [p for p in GOLDEN.iterdir() if (p / "datapackage.json").is_file()]
+    assert len(packages) == 1, f"expected one package in {GOLDEN}, found {packages}"
+    return packages[0]
