@@ -100,7 +100,9 @@ def test_facts_hold_every_numeric_cell(golden_package: Path) -> None:
     nine = [f for f in facts if f["table_title"] in NINE]
     assert len(nine) == 277
     assert all(
-        Decimal(f["amount_yuan"]) == Decimal(f["amount"]) * 10000 for f in facts if f["unit"] == "万元"
+        Decimal(f["amount_yuan"]) == Decimal(f["amount"]) * 10000
+        for f in facts
+        if f["unit"] == "万元"
     )
     assert {f["printed"] for f in nine} <= {c[2] for c in oracle_numeric_cells()}
 
@@ -250,10 +252,18 @@ def test_overall_targets_glossary_and_sections(sample_doc: Document) -> None:
     assert len(sample_doc.overall_targets) == 9
     assert sample_doc.overall_targets[0].group == "全面加强领导班子和干部队伍建设"
     assert sample_doc.overall_targets[0].indicator is not None
-    assert [g.term for g in sample_doc.glossary][:3] == ["一般公共预算拨款收入", "事业收入", "其他收入"]
+    assert [g.term for g in sample_doc.glossary][:3] == [
+        "一般公共预算拨款收入",
+        "事业收入",
+        "其他收入",
+    ]
     assert len(sample_doc.glossary) == 10
     headings = [s.heading for s in sample_doc.sections]
-    for heading in ("一、部门职责及机构设置情况", "二、部门预算安排的总体情况", "九、其他需要说明的事项"):
+    for heading in (
+        "一、部门职责及机构设置情况",
+        "二、部门预算安排的总体情况",
+        "九、其他需要说明的事项",
+    ):
         assert heading in headings
     overall = next(s for s in sample_doc.sections if s.heading == "二、部门预算安排的总体情况")
     assert "1240.26万元" in overall.text
