@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from opendata.errors import OpendataError
+from opendata.errors import OpendataError, OutputError
 from opendata.model import Document, Finding
-from opendata.package import WriteResult, write_package
+from opendata.package import WriteResult, package_name, write_package
 from opendata.reader import read_document
 
 
@@ -57,8 +57,13 @@ def convert_one(
     name: str | None = None,
     created: str | None = None,
     strict: bool = False,
+    taken: dict[str, str] | None = None,
 ) -> ConvertResult:
-    """Read ``paths`` as one disclosure and write its package under ``out_dir``."""
+    """Read ``paths`` as one disclosure and write its package under ``out_dir``.
+
+    ``taken`` maps package names already written in this run to their input, so that two
+    documents that would get the same package name do not overwrite each other.
+    """
     result = ConvertResult([str(p) for p in paths])
     try:
         doc = read_document(*paths)
@@ -66,7 +71,16 @@ def convert_one(
         result.findings = doc.findings
         if strict and any(f.severity == "error" for f in doc.findings):
             return result
-        result.written = write_package(doc, out_dir, name=name, created=created)
+        pkg_name = name or package_name(doc)
+        if taken is not None:
+            if pkg_name in taken:
+                raise OutputError(
+                    f"package {pkg_name} was already written from {taken[pkg_name]} in this run; "
+                    "convert these separately or give each its own --name",
+                    path=paths[0],
+                )
+            taken[pkg_name] = result.inputs[0]
+        result.written = write_package(doc, out_dir, name=pkg_name, created=created)
     except OpendataError as exc:
         result.error = exc
     return result
@@ -83,6 +97,8 @@ def convert(
 ) -> list[ConvertResult]:
     """Convert each input as its own disclosure, or all of them as one (``as_one``)."""
     groups = [inputs] if as_one else [[p] for p in inputs]
+    taken: dict[str, str] = {}
     return [
-        convert_one(group, out_dir, name=name, created=created, strict=strict) for group in groups
+        convert_one(group, out_dir, name=name, created=created, strict=strict, taken=taken)
+        for group in groups
     ]

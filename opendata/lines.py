@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from opendata.errors import InputError
+from opendata.errors import InputError, UnsupportedInputError
 
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff（）“”])[ \u3000]+(?=[\u3400-\u9fff（）“”])")
 
@@ -55,28 +55,62 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def decode(data: bytes, path: Path) -> str:
-    """Decode text input: UTF-8 (with or without BOM), else GB18030; refuse binary data."""
-    if not data.strip():
-        raise InputError("the file is empty; expected a budget disclosure as text", path=path)
-    if b"\x00" in data[:8192] or data.startswith(b"%PDF"):
-        what = "a PDF" if data.startswith(b"%PDF") else "binary data"
-        raise InputError(f"the file holds {what}, expected text (UTF-8 or GB18030)", path=path)
-    for encoding in ("utf-8-sig", "gb18030"):
+PDF_MAGIC = b"%PDF-"
+
+
+def is_pdf(data: bytes) -> bool:
+    """PDF files start with ``%PDF-`` (some put a few bytes of junk before it)."""
+    return PDF_MAGIC in data[:1024]
+
+
+def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """Decode text input: UTF-8 (with or without BOM), else GB18030; refuse binary data.
+
+    Returns the text and notes on what had to be mended (a last character cut in half).
+    """
+    if is_pdf(data):
+        raise UnsupportedInputError("the file is a PDF; PDF input is not supported yet", path=path)
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise InputError(
+            "the file holds binary data (NUL bytes), expected text (UTF-8 or GB18030)",
+            path=path,
+            line=line,
+        )
+    notes: list[str] = []
+    text = None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            text = data[: exc.start].decode("utf-8-sig")
+            notes.append(
+                f"the file ends inside a UTF-8 character ({len(data) - exc.start} "
+                "trailing bytes dropped): it is probably truncated"
+            )
+    if text is None:
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("the file is neither UTF-8 nor GB18030 text", path=path)
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputError(
+                "the file is neither UTF-8 nor GB18030 text", path=path, line=line
+            ) from exc
+    if not text.strip().strip("\ufeff"):
+        raise InputError("the file is empty; expected a budget disclosure as text", path=path)
+    return text, notes
 
 
-def read_lines(path: Path) -> list[Line]:
-    """All lines of a text disclosure, numbered from 1; pages split on form feeds if present."""
+def read_lines(path: Path) -> tuple[list[Line], list[str]]:
+    """All lines of a text disclosure, numbered from 1, and notes on what had to be mended.
+
+    Pages are counted where the text has form feeds; otherwise pages are unknown (None).
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", path=path) from exc
-    text = decode(data, path)
+    text, notes = decode(data, path)
     controls = re.search(r"[\x01-\x08\x0e-\x1f\x7f]", text.replace("\x0c", ""))
     if controls:
         line = text.count("\n", 0, controls.start()) + 1
@@ -96,4 +130,4 @@ def read_lines(path: Path) -> list[Line]:
             page += raw.count("\x0c")
             raw = raw.replace("\x0c", "")
         lines.append(Line(number, raw.rstrip("\r"), page))
-    return lines
+    return lines, notes

@@ -367,6 +367,12 @@ def write_package(
     out_dir = Path(out_dir)
     pkg_name = name or package_name(doc)
     target = out_dir / pkg_name
+    if target.exists() and not (target / "datapackage.json").is_file():
+        what = "a file" if not target.is_dir() else "a folder that is not a data package"
+        raise OutputError(
+            f"{what} is in the way of the package; move it away or choose another output folder",
+            path=target,
+        )
     existing = _read_existing(target)
     now = created or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     files = build(doc, _created_of(existing) or now, pkg_name)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from opendata import narrative
 from opendata.catalogue import KINDS_BY_KEY, TableKind, find_kind, normalise_title
-from opendata.errors import InputError, UnsupportedInputError
+from opendata.errors import InputError
 from opendata.lines import Line, read_lines, sha256_file
 from opendata.model import Document, Finding, OrgUnit, Section, Source
 from opendata.performance import overall_targets, project_title, read_project
@@ -26,13 +26,10 @@ def read_document(*paths: Path | str) -> Document:
     files = [Path(p) for p in paths]
     doc = Document([f.name for f in files], {})
     for path in files:
-        if path.suffix.lower() == ".pdf":
-            raise UnsupportedInputError(
-                "PDF input is not supported yet; convert it to text first (see Known limitations)",
-                path=path,
-            )
-        lines = read_lines(path)
+        lines, notes = read_lines(path)
         doc.sha256[path.name] = sha256_file(path)
+        last = Source(path.name, lines[-1].number if lines else 1, None)
+        doc.findings.extend(Finding("truncated", note, last, severity="error") for note in notes)
         _read_lines(lines, path.name, doc)
     if not doc.tables and not doc.projects:
         raise InputError(
