@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from opendata.errors import InputError, UnsupportedInputError
+from opendata.errors import InputError
 
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff（）“”])[ \u3000]+(?=[\u3400-\u9fff（）“”])")
 
@@ -68,8 +68,6 @@ def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
 
     Returns the text and notes on what had to be mended (a last character cut in half).
     """
-    if is_pdf(data):
-        raise UnsupportedInputError("the file is a PDF; PDF input is not supported yet", path=path)
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise InputError(

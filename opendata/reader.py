@@ -13,7 +13,7 @@ from pathlib import Path
 from opendata import narrative
 from opendata.catalogue import KINDS_BY_KEY, TableKind, find_kind, normalise_title
 from opendata.errors import InputError
-from opendata.lines import Line, read_lines, sha256_file
+from opendata.lines import Line, is_pdf, read_lines, sha256_file
 from opendata.model import Document, Finding, OrgUnit, Section, Source
 from opendata.performance import overall_targets, project_title, read_project
 from opendata.tables import DEPT_RE, Preamble, TableReader, read_preamble_line
@@ -26,7 +26,7 @@ def read_document(*paths: Path | str) -> Document:
     files = [Path(p) for p in paths]
     doc = Document([f.name for f in files], {})
     for path in files:
-        lines, notes = read_lines(path)
+        lines, notes = _lines_of(path)
         doc.sha256[path.name] = sha256_file(path)
         last = Source(path.name, lines[-1].number if lines else 1, None)
         doc.findings.extend(Finding("truncated", note, last, severity="error") for note in notes)
@@ -38,6 +38,20 @@ def read_document(*paths: Path | str) -> Document:
             path=files[0],
         )
     return doc
+
+
+def _lines_of(path: Path) -> tuple[list[Line], list[str]]:
+    """Lines of a PDF (from positions) or of a text file, chosen by the file's content."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", path=path) from exc
+    if is_pdf(head):
+        from opendata.pdf import read_pdf_lines
+
+        return read_pdf_lines(path), []
+    return read_lines(path)
 
 
 def _kind_of(line: Line) -> TableKind | None:
@@ -85,7 +99,7 @@ def _read_lines(lines: list[Line], file: str, doc: Document) -> None:
             continue
         kind = _kind_of(line)
         if kind is not None and _confirmed(lines, i, kind):
-            table, i, pre = reader.read(line, kind)
+            table, i, pre = reader.read(i, kind)
             doc.tables.append(table)
             _take_preamble(doc, pre, Source(file, line.number, line.page))
             continue

@@ -189,8 +189,10 @@ class TableReader:
         return [r.cells for r in rows], end, max(len(r.cells) for r in rows)
 
     # -- the table -------------------------------------------------------------
-    def read(self, title_line: Line, kind: TableKind) -> tuple[Table, int, Preamble]:
-        start = title_line.number  # index of the line after the title
+    def read(self, index: int, kind: TableKind) -> tuple[Table, int, Preamble]:
+        """Read the table whose title is ``lines[index]``; return it and the next index."""
+        title_line = self.lines[index]
+        start = index + 1
         pre = Preamble()
         i = self._preamble(start, pre) if kind.has_preamble else start
         header, i, width = self._header(i, kind)

@@ -1,0 +1,245 @@
+"""Page layout: turn positioned characters and ruling lines into lines of cells.
+
+Pure geometry, no PDF library: the PDF reader supplies :class:`Char` and :class:`Segment`
+objects in top-down page coordinates (points). Tables are found as connected groups of
+horizontal and vertical rules; their grid gives the columns, and a missing rule between two
+grid units means a merged cell (its text goes to the first column and row it covers, the
+convention of the text layout). Text outside tables is grouped into lines by baseline.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+TOL = 2.0  # points: rules closer than this are the same rule
+
+
+@dataclass(frozen=True)
+class Char:
+    """One character with its box (x0 < x1, top < bottom, top-down) and font size."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A horizontal (y0 == y1) or vertical (x0 == x1) ruling line."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def horizontal(self) -> bool:
+        return abs(self.y1 - self.y0) <= abs(self.x1 - self.x0)
+
+
+@dataclass
+class PageLine:
+    """A line of a page: text (cells joined by tabs for table rows) and its top position."""
+
+    text: str
+    top: float
+    table: int | None = None  # index of the table region on the page, None for running text
+
+
+@dataclass
+class _Rule:
+    pos: float
+    spans: list[tuple[float, float]] = field(default_factory=list)
+
+    def covers(self, value: float) -> bool:
+        return any(a - TOL <= value <= b + TOL for a, b in self.spans)
+
+
+def _merge_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + TOL:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _rules(items: list[tuple[float, float, float]]) -> list[_Rule]:
+    """Cluster (position, start, end) triples into rules at distinct positions."""
+    rules: list[_Rule] = []
+    for pos, a, b in sorted(items):
+        if rules and pos - rules[-1].pos <= TOL:
+            rules[-1].spans.append((a, b))
+        else:
+            rules.append(_Rule(pos, [(a, b)]))
+    for rule in rules:
+        rule.spans = _merge_spans(rule.spans)
+    return rules
+
+
+@dataclass
+class Grid:
+    """A table region: column and row boundaries and the rules that separate grid units."""
+
+    xs: list[float]
+    ys: list[float]
+    vrules: dict[int, _Rule]
+    hrules: dict[int, _Rule]
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    def contains(self, char: Char) -> bool:
+        x0, y0, x1, y1 = self.box
+        return x0 - 1 <= char.xc <= x1 + 1 and y0 - 1 <= char.yc <= y1 + 1
+
+    def unit(self, char: Char) -> tuple[int, int]:
+        i = min(max(bisect_right(self.ys, char.yc) - 1, 0), len(self.ys) - 2)
+        j = min(max(bisect_right(self.xs, char.xc) - 1, 0), len(self.xs) - 2)
+        return i, j
+
+    def vsep(self, i: int, j: int) -> bool:
+        """Is there a rule at column boundary ``j`` in row band ``i``?"""
+        rule = self.vrules.get(j)
+        return rule is not None and rule.covers((self.ys[i] + self.ys[i + 1]) / 2)
+
+    def hsep(self, i: int, j: int) -> bool:
+        """Is there a rule at row boundary ``i`` in column band ``j``?"""
+        rule = self.hrules.get(i)
+        return rule is not None and rule.covers((self.xs[j] + self.xs[j + 1]) / 2)
+
+
+def find_grids(segments: list[Segment]) -> list[Grid]:
+    """Group ruling lines into table grids (at least 2 columns and 1 row)."""
+    hs = [s for s in segments if s.horizontal and abs(s.x1 - s.x0) > TOL]
+    vs = [s for s in segments if not s.horizontal and abs(s.y1 - s.y0) > TOL]
+    if not hs or not vs:
+        return []
+    # connected components of rules that touch each other
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a, h in enumerate(hs):
+        hx0, hx1 = sorted((h.x0, h.x1))
+        for b, v in enumerate(vs):
+            vy0, vy1 = sorted((v.y0, v.y1))
+            if hx0 - TOL <= v.x0 <= hx1 + TOL and vy0 - TOL <= h.y0 <= vy1 + TOL:
+                parent[find(a)] = find(len(hs) + b)
+    groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    for a, h in enumerate(hs):
+        groups.setdefault(find(a), ([], []))[0].append(h)
+    for b, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + b), ([], []))[1].append(v)
+    grids = []
+    for group_h, group_v in groups.values():
+        hrules = _rules([(s.y0, *sorted((s.x0, s.x1))) for s in group_h])
+        vrules = _rules([(s.x0, *sorted((s.y0, s.y1))) for s in group_v])
+        if len(hrules) < 2 or len(vrules) < 3:
+            continue
+        xs = [r.pos for r in vrules]
+        ys = [r.pos for r in hrules]
+        grids.append(Grid(xs, ys, dict(enumerate(vrules)), dict(enumerate(hrules))))
+    return grids
+
+
+def _join_text(chars: list[Char]) -> str:
+    """Characters of one visual line, left to right, with a space where there is a gap."""
+    chars = sorted(chars, key=lambda c: c.x0)
+    out = ""
+    previous: Char | None = None
+    for char in chars:
+        if previous is not None:
+            gap = char.x0 - previous.x1
+            if gap > 0.35 * max(char.size, previous.size, 1.0) and not out.endswith(" "):
+                out += " "
+        out += char.text
+        previous = char
+    return out
+
+
+def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
+    """Group characters into visual lines: (top, text) from top to bottom."""
+    rows: list[list[Char]] = []
+    for char in sorted(chars, key=lambda c: (c.yc, c.x0)):
+        if rows:
+            last = rows[-1]
+            yc = sum(c.yc for c in last) / len(last)
+            height = max(c.bottom - c.top for c in last)
+            if abs(char.yc - yc) <= max(height, char.bottom - char.top) * 0.5:
+                last.append(char)
+                continue
+        rows.append([char])
+    return [(min(c.top for c in row), _join_text(row).strip()) for row in rows]
+
+
+def _cell_text(chars: list[Char]) -> str:
+    parts = [text for _, text in text_lines(chars) if text]
+    out = ""
+    for part in parts:
+        if out and re.search(r"[A-Za-z0-9,.%)]$", out) and re.match(r"^[A-Za-z0-9(]", part):
+            out += " "
+        out += part
+    return out
+
+
+def grid_lines(grid: Grid, chars: list[Char], index: int) -> list[PageLine]:
+    """The rows of a table grid as lines of tab-separated cells (merged cells anchored)."""
+    rows, cols = len(grid.ys) - 1, len(grid.xs) - 1
+    anchor: dict[tuple[int, int], tuple[int, int]] = {}
+    for i in range(rows):
+        for j in range(cols):
+            a = (i, j)
+            if j > 0 and not grid.vsep(i, j):
+                a = anchor[(i, j - 1)]
+            elif i > 0 and not grid.hsep(i, j):
+                a = anchor[(i - 1, j)]
+            anchor[(i, j)] = a
+    cells: dict[tuple[int, int], list[Char]] = {}
+    for char in chars:
+        cells.setdefault(anchor[grid.unit(char)], []).append(char)
+    lines = []
+    for i in range(rows):
+        texts = [_cell_text(cells.get((i, j), [])) if anchor[(i, j)] == (i, j) else ""
+                 for j in range(cols)]  # fmt: skip
+        if any(texts):
+            lines.append(PageLine("\t".join(texts), grid.ys[i], index))
+    return lines
+
+
+def page_lines(chars: list[Char], segments: list[Segment]) -> list[PageLine]:
+    """All lines of one page, top to bottom: running text and table rows."""
+    grids = find_grids(segments)
+    inside: list[list[Char]] = [[] for _ in grids]
+    outside: list[Char] = []
+    for char in chars:
+        for k, grid in enumerate(grids):
+            if grid.contains(char):
+                inside[k].append(char)
+                break
+        else:
+            outside.append(char)
+    lines = [PageLine(text, top) for top, text in text_lines(outside) if text]
+    for k, grid in enumerate(grids):
+        lines.extend(grid_lines(grid, inside[k], k))
+    lines.sort(key=lambda line: line.top)
+    return lines

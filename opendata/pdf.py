@@ -1,0 +1,127 @@
+"""PDF reader: characters with their boxes and ruling lines from the PDF's text layer.
+
+Uses pypdfium2 (PDFium; Apache-2.0 / BSD-3-Clause), chosen by measurement on the corpus: it
+extracts every character with its box at ≈360 pages/s against ≈28 for pdfplumber, and unlike
+PyMuPDF (≈560 pages/s) it is not AGPL, so public bodies can embed it. Layout (lines, table
+grids, merged cells) is done by :mod:`opendata.layout` on what this module extracts.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from pathlib import Path
+
+from opendata.errors import InputError
+from opendata.layout import Char, Segment, page_lines
+from opendata.lines import Line
+
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-—–]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[-—–])?$|^\d+\s*/\s*\d+$"
+)
+
+
+def _chars(textpage: object, height: float) -> list[Char]:
+    import pypdfium2.raw as raw
+
+    chars = []
+    rect = raw.FS_RECTF()
+    count = raw.FPDFText_CountChars(textpage)
+    for i in range(count):
+        code = raw.FPDFText_GetUnicode(textpage, i)
+        if code in (0, 0xFFFE, 0xFFFF) or raw.FPDFText_IsGenerated(textpage, i) == 1:
+            continue
+        text = chr(code)
+        if text.isspace() or text in "\x02\ufffe":
+            continue
+        if not raw.FPDFText_GetLooseCharBox(textpage, i, ctypes.byref(rect)):
+            continue
+        size = raw.FPDFText_GetFontSize(textpage, i)
+        left, right = sorted((rect.left, rect.right))
+        bottom, top = sorted((rect.bottom, rect.top))
+        chars.append(Char(text, left, height - top, right, height - bottom, size))
+    return chars
+
+
+def _segments(page: object, height: float) -> list[Segment]:
+    import pypdfium2.raw as raw
+
+    segments: list[Segment] = []
+    matrix = raw.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for obj in page.get_objects(max_depth=2):  # type: ignore[attr-defined]
+        if obj.type != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        if right - left <= 3 or top - bottom <= 3:  # a thin line or a thin filled rectangle
+            if right - left > 3 or top - bottom > 3:
+                if right - left > top - bottom:
+                    yc = height - (top + bottom) / 2
+                    segments.append(Segment(left, yc, right, yc))
+                else:
+                    xc = (left + right) / 2
+                    segments.append(Segment(xc, height - top, xc, height - bottom))
+            continue
+        if not raw.FPDFPageObj_GetMatrix(obj.raw, ctypes.byref(matrix)):
+            continue
+        points: list[tuple[float, float]] = []
+        start: tuple[float, float] | None = None
+        for k in range(raw.FPDFPath_CountSegments(obj.raw)):
+            seg = raw.FPDFPath_GetPathSegment(obj.raw, k)
+            raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+            px = matrix.a * x.value + matrix.c * y.value + matrix.e
+            py = height - (matrix.b * x.value + matrix.d * y.value + matrix.f)
+            kind = raw.FPDFPathSegment_GetType(seg)
+            if kind == raw.FPDF_SEGMENT_MOVETO:
+                start = (px, py)
+            elif kind == raw.FPDF_SEGMENT_LINETO and points:
+                _edge(segments, points[-1], (px, py))
+            else:
+                start = start or (px, py)
+            points.append((px, py))
+            if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+                _edge(segments, (px, py), start)
+    return segments
+
+
+def _edge(out: list[Segment], a: tuple[float, float], b: tuple[float, float]) -> None:
+    (x0, y0), (x1, y1) = a, b
+    if abs(y0 - y1) < 1 and abs(x0 - x1) > 3:
+        out.append(Segment(min(x0, x1), y0, max(x0, x1), y0))
+    elif abs(x0 - x1) < 1 and abs(y0 - y1) > 3:
+        out.append(Segment(x0, min(y0, y1), x0, max(y0, y1)))
+
+
+def read_pdf_lines(path: Path) -> list[Line]:
+    """Every line of every page, with cells from the table grids; page numbers dropped."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        reason = str(exc)
+        if "password" in reason.lower() or "security" in reason.lower():
+            raise InputError("the PDF is encrypted (password-protected); expected an "
+                             "unprotected PDF", path=path) from exc  # fmt: skip
+        raise InputError(f"the PDF cannot be opened: {reason}", path=path) from exc
+    lines: list[Line] = []
+    any_text = False
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            height = page.get_height()
+            textpage = page.get_textpage()
+            chars = _chars(textpage.raw, height)
+            any_text = any_text or bool(chars)
+            page_items = page_lines(chars, _segments(page, height))
+            for k, item in enumerate(page_items):
+                edge = k in (0, len(page_items) - 1)
+                if edge and item.table is None and PAGE_NUMBER_RE.match(item.text):
+                    continue  # page furniture: the printed page number
+                lines.append(Line(len(lines) + 1, item.text, number + 1))
+    finally:
+        document.close()
+    if not any_text:
+        raise InputError("the PDF has no text layer (scanned images only); run OCR first",
+                         path=path)  # fmt: skip
+    return lines
