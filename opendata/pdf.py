@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from opendata.errors import InputError
@@ -21,7 +22,34 @@ PAGE_NUMBER_RE = re.compile(
 )
 
 
-def _chars(textpage: object, height: float) -> list[Char]:
+def page_transform(page: object) -> Callable[[float, float], tuple[float, float]]:
+    """Map PDF user space (bottom-up) to the page as displayed (top-down), honouring /Rotate."""
+    left, bottom, right, top = page.get_mediabox()  # type: ignore[attr-defined]
+    width, height = right - left, top - bottom
+    rotation = page.get_rotation() % 360  # type: ignore[attr-defined]
+
+    def transform(x: float, y: float) -> tuple[float, float]:
+        x, y = x - left, y - bottom
+        if rotation == 90:
+            return y, x
+        if rotation == 180:
+            return width - x, y
+        if rotation == 270:
+            return height - y, width - x
+        return x, height - y
+
+    return transform
+
+
+def _box(t: Callable[[float, float], tuple[float, float]], x0: float, y0: float, x1: float,
+         y1: float) -> tuple[float, float, float, float]:  # fmt: skip
+    """A box transformed: (left, top, right, bottom) in display coordinates."""
+    ax, ay = t(x0, y0)
+    bx, by = t(x1, y1)
+    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def _chars(textpage: object, t: Callable[[float, float], tuple[float, float]]) -> list[Char]:
     import pypdfium2.raw as raw
 
     chars = []
@@ -37,30 +65,27 @@ def _chars(textpage: object, height: float) -> list[Char]:
         if not raw.FPDFText_GetLooseCharBox(textpage, i, ctypes.byref(rect)):
             continue
         size = raw.FPDFText_GetFontSize(textpage, i)
-        left, right = sorted((rect.left, rect.right))
-        bottom, top = sorted((rect.bottom, rect.top))
-        chars.append(Char(text, left, height - top, right, height - bottom, size))
+        x0, top, x1, bottom = _box(t, rect.left, rect.bottom, rect.right, rect.top)
+        chars.append(Char(text, x0, top, x1, bottom, size))
     return chars
 
 
-def _segments(page: object, height: float) -> list[Segment]:
+def _segments(page: object, t: Callable[[float, float], tuple[float, float]]) -> list[Segment]:
     import pypdfium2.raw as raw
 
     segments: list[Segment] = []
     matrix = raw.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
     for obj in page.get_objects(max_depth=2):  # type: ignore[attr-defined]
-        if obj.type != raw.FPDF_PAGEOBJ_PATH:
+        if obj.type != raw.FPDF_PAGEOBJ_PATH or not _visible(obj.raw):
             continue
-        left, bottom, right, top = obj.get_bounds()
-        if right - left <= 3 or top - bottom <= 3:  # a thin line or a thin filled rectangle
-            if right - left > 3 or top - bottom > 3:
-                if right - left > top - bottom:
-                    yc = height - (top + bottom) / 2
-                    segments.append(Segment(left, yc, right, yc))
+        x0, y0, x1, y1 = _box(t, *obj.get_bounds())
+        if x1 - x0 <= 3 or y1 - y0 <= 3:  # a thin line or a thin filled rectangle
+            if x1 - x0 > 3 or y1 - y0 > 3:
+                if x1 - x0 > y1 - y0:
+                    segments.append(Segment(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2))
                 else:
-                    xc = (left + right) / 2
-                    segments.append(Segment(xc, height - top, xc, height - bottom))
+                    segments.append(Segment((x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
             continue
         if not raw.FPDFPageObj_GetMatrix(obj.raw, ctypes.byref(matrix)):
             continue
@@ -69,8 +94,10 @@ def _segments(page: object, height: float) -> list[Segment]:
         for k in range(raw.FPDFPath_CountSegments(obj.raw)):
             seg = raw.FPDFPath_GetPathSegment(obj.raw, k)
             raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-            px = matrix.a * x.value + matrix.c * y.value + matrix.e
-            py = height - (matrix.b * x.value + matrix.d * y.value + matrix.f)
+            px, py = t(
+                matrix.a * x.value + matrix.c * y.value + matrix.e,
+                matrix.b * x.value + matrix.d * y.value + matrix.f,
+            )
             kind = raw.FPDFPathSegment_GetType(seg)
             if kind == raw.FPDF_SEGMENT_MOVETO:
                 start = (px, py)
@@ -82,6 +109,25 @@ def _segments(page: object, height: float) -> list[Segment]:
             if raw.FPDFPathSegment_GetClose(seg) and start is not None:
                 _edge(segments, (px, py), start)
     return segments
+
+
+def _visible(path: object) -> bool:
+    """Is the path drawn in a colour that shows on white paper (not a white cell fill)?"""
+    import pypdfium2.raw as raw
+
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(path, ctypes.byref(fill), ctypes.byref(stroke))
+    rgba = [ctypes.c_uint() for _ in range(4)]
+
+    def shows(getter: object) -> bool:
+        if not getter(path, *(ctypes.byref(v) for v in rgba)):  # type: ignore[operator]
+            return True
+        r, g, b, a = (v.value for v in rgba)
+        return a > 0 and min(r, g, b) < 230
+
+    return bool(stroke.value and shows(raw.FPDFPageObj_GetStrokeColor)) or bool(
+        fill.value and shows(raw.FPDFPageObj_GetFillColor)
+    )
 
 
 def _edge(out: list[Segment], a: tuple[float, float], b: tuple[float, float]) -> None:
@@ -109,11 +155,11 @@ def read_pdf_lines(path: Path) -> list[Line]:
     try:
         for number in range(len(document)):
             page = document[number]
-            height = page.get_height()
+            transform = page_transform(page)
             textpage = page.get_textpage()
-            chars = _chars(textpage.raw, height)
+            chars = _chars(textpage.raw, transform)
             any_text = any_text or bool(chars)
-            page_items = page_lines(chars, _segments(page, height))
+            page_items = page_lines(chars, _segments(page, transform))
             for k, item in enumerate(page_items):
                 edge = k in (0, len(page_items) - 1)
                 if edge and item.table is None and PAGE_NUMBER_RE.match(item.text):

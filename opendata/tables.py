@@ -97,6 +97,20 @@ def read_preamble_line(line: Line, pre: Preamble, expect_year: bool) -> bool:
     return False
 
 
+def looks_like_data(cells: list[str]) -> bool:
+    """Does a row look like a data row (an amount, a code, a numbered item), not a header?"""
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    if CODE_PATTERNS["functional"].match(filled[0]) or NUMBERED_RE.match(filled[0]):
+        return True
+    if re.match(r"^\d+[.、．]\D", filled[0]) or classify_label(filled[0]) in ("total", "subtotal"):
+        return True
+    numbers = [c for c in filled if parse_number(c) is not None]
+    small = all(re.fullmatch(r"\d{1,2}", c) for c in numbers)
+    return bool(numbers) and not (small and len(numbers) == len(filled))
+
+
 def header_paths(rows: list[list[str]], width: int) -> list[str]:
     """Join header rows into one path per column, filling merged cells from the left."""
     grid = [[mend_spaces(c) for c in row] + [""] * (width - len(row)) for row in rows]
@@ -181,10 +195,11 @@ class TableReader:
             if line.cells[0] in ("栏次", "行次"):
                 header = [r.cells for r in rows[:-1]]
                 return header, j, max(len(r.cells) for r in rows)
-        count = kind.header_rows or 1
-        rows = rows[:count]
         if not rows:
             return [], i, 0
+        first_data = next((k for k, r in enumerate(rows) if k and looks_like_data(r.cells)), None)
+        count = first_data if first_data is not None else kind.header_rows or 1
+        rows = rows[:count]
         end = self.lines.index(rows[-1], i) + 1
         return [r.cells for r in rows], end, max(len(r.cells) for r in rows)
 
