@@ -124,8 +124,19 @@ class Grid:
         return rule is not None and rule.covers((self.xs[j] + self.xs[j + 1]) / 2)
 
 
+def merge_collinear(segments: list[Segment]) -> list[Segment]:
+    """Join pieces of one rule (drawn cell by cell) into one segment per unbroken run."""
+    merged: list[Segment] = []
+    hs = _rules([(s.y0, *sorted((s.x0, s.x1))) for s in segments if s.horizontal])
+    vs = _rules([(s.x0, *sorted((s.y0, s.y1))) for s in segments if not s.horizontal])
+    merged += [Segment(a, rule.pos, b, rule.pos) for rule in hs for a, b in rule.spans]
+    merged += [Segment(rule.pos, a, rule.pos, b) for rule in vs for a, b in rule.spans]
+    return merged
+
+
 def find_grids(segments: list[Segment]) -> list[Grid]:
     """Group ruling lines into table grids (at least 2 columns and 1 row)."""
+    segments = merge_collinear(segments)
     hs = [s for s in segments if s.horizontal and abs(s.x1 - s.x0) > TOL]
     vs = [s for s in segments if not s.horizontal and abs(s.y1 - s.y0) > TOL]
     if not hs or not vs:
@@ -219,8 +230,10 @@ def grid_lines(grid: Grid, chars: list[Char], index: int) -> list[PageLine]:
         cells.setdefault(anchor[grid.unit(char)], []).append(char)
     lines = []
     for i in range(rows):
-        texts = [_cell_text(cells.get((i, j), [])) if anchor[(i, j)] == (i, j) else ""
-                 for j in range(cols)]  # fmt: skip
+        texts = [
+            _cell_text(cells.get((i, j), [])) if anchor[(i, j)] == (i, j) else ""
+            for j in range(cols)
+        ]
         if any(texts):
             lines.append(PageLine("\t".join(texts), grid.ys[i], index))
     return lines

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from opendata import __version__
-from opendata.catalogue import KINDS_BY_KEY
 from opendata.errors import OutputError
+from opendata.kinds import KINDS_BY_KEY
 from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Document, Table
 from opendata.schemas import Schema, all_schemas, schema_text
 from opendata.tables import classify_label
@@ -63,7 +63,8 @@ def package_name(doc: Document) -> str:
 
 
 def _table_rows(table: Table) -> list[dict[str, str]]:
-    has_code = any(c.kind == "code" for c in table.columns)
+    kind = KINDS_BY_KEY.get(table.kind)
+    has_code = kind is not None and kind.has_code
     has_amount = any(c.kind == "amount" for c in table.columns)
     rows = []
     for number, row in enumerate(table.rows, start=1):
@@ -76,14 +77,13 @@ def _table_rows(table: Table) -> list[dict[str, str]]:
         if has_code:
             out["code_level"] = row.code_level or ""
             out["parent_code"] = row.parent_code or ""
+            out["code"] = row.code or ""
         for column, cell in zip(table.columns, row.cells, strict=True):
             if column.kind in ("amount", "quantity"):
                 out[column.name] = (
                     NOT_APPLICABLE if cell.not_applicable else decimal_text(cell.value)
                 )
-            elif column.kind == "code":
-                out[column.name] = row.code or ""
-            else:
+            elif column.kind != "code":
                 out[column.name] = cell.text
         if has_amount:
             out["unit"] = table.unit or ""

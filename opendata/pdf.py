@@ -41,8 +41,9 @@ def page_transform(page: object) -> Callable[[float, float], tuple[float, float]
     return transform
 
 
-def _box(t: Callable[[float, float], tuple[float, float]], x0: float, y0: float, x1: float,
-         y1: float) -> tuple[float, float, float, float]:  # fmt: skip
+def _box(
+    t: Callable[[float, float], tuple[float, float]], x0: float, y0: float, x1: float, y1: float
+) -> tuple[float, float, float, float]:
     """A box transformed: (left, top, right, bottom) in display coordinates."""
     ax, ay = t(x0, y0)
     bx, by = t(x1, y1)
@@ -147,8 +148,9 @@ def read_pdf_lines(path: Path) -> list[Line]:
     except pdfium.PdfiumError as exc:
         reason = str(exc)
         if "password" in reason.lower() or "security" in reason.lower():
-            raise InputError("the PDF is encrypted (password-protected); expected an "
-                             "unprotected PDF", path=path) from exc  # fmt: skip
+            raise InputError(
+                "the PDF is encrypted (password-protected); expected an unprotected PDF", path=path
+            ) from exc
         raise InputError(f"the PDF cannot be opened: {reason}", path=path) from exc
     lines: list[Line] = []
     any_text = False
@@ -168,6 +170,7 @@ def read_pdf_lines(path: Path) -> list[Line]:
     finally:
         document.close()
     if not any_text:
-        raise InputError("the PDF has no text layer (scanned images only); run OCR first",
-                         path=path)  # fmt: skip
+        raise InputError(
+            "the PDF has no text layer (scanned images only); run OCR first", path=path
+        )
     return lines

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from opendata import narrative
-from opendata.catalogue import KINDS_BY_KEY, TableKind, find_kind, normalise_title
+from opendata.catalogue import TableKind, find_kind, find_kinds, normalise_title
 from opendata.errors import InputError
 from opendata.lines import Line, is_pdf, read_lines, sha256_file
 from opendata.model import Document, Finding, OrgUnit, Section, Source
@@ -54,10 +54,10 @@ def _lines_of(path: Path) -> tuple[list[Line], list[str]]:
     return read_lines(path)
 
 
-def _kind_of(line: Line) -> TableKind | None:
+def _kinds_of(line: Line) -> list[TableKind]:
     if line.is_row or narrative.is_toc_entry(line) or len(line.stripped) > MAX_TITLE:
-        return None
-    return find_kind(line.stripped)
+        return []
+    return find_kinds(line.stripped)
 
 
 def _confirmed(lines: list[Line], i: int, kind: TableKind) -> bool:
@@ -82,7 +82,7 @@ def _confirmed(lines: list[Line], i: int, kind: TableKind) -> bool:
 def _read_lines(lines: list[Line], file: str, doc: Document) -> None:
     def is_title(line: Line) -> bool:
         following = None
-        return _kind_of(line) is not None or project_title(line, following) is not None
+        return bool(_kinds_of(line)) or project_title(line, following) is not None
 
     reader = TableReader(lines, file, is_title)
     sections: list[tuple[Line | None, list[Line]]] = [(None, [])]
@@ -97,9 +97,9 @@ def _read_lines(lines: list[Line], file: str, doc: Document) -> None:
             toc.append(line)
             i += 1
             continue
-        kind = _kind_of(line)
-        if kind is not None and _confirmed(lines, i, kind):
-            table, i, pre = reader.read(i, kind)
+        kinds = _kinds_of(line)
+        if kinds and _confirmed(lines, i, kinds[0]):
+            table, i, pre = reader.read(i, kinds)
             doc.tables.append(table)
             _take_preamble(doc, pre, Source(file, line.number, line.page))
             continue
@@ -217,4 +217,4 @@ def _units(doc: Document) -> None:
             )
 
 
-__all__ = ["KINDS_BY_KEY", "read_document"]
+__all__ = ["read_document"]

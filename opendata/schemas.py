@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from opendata.catalogue import KINDS, FieldSpec, TableKind
+from opendata.catalogue import FieldSpec, TableKind
+from opendata.kinds import KINDS
 
 Schema = dict[str, Any]
 MISSING = ["", "-"]
@@ -59,6 +60,10 @@ def _table_field(kind: TableKind, spec: FieldSpec) -> dict[str, Any]:
         return _f(
             spec.name, "string", spec.title, spec.description, constraints={"pattern": pattern}
         )
+    if spec.kind == "code_part":
+        return _f(
+            spec.name, "string", spec.title, spec.description, constraints={"pattern": r"^\d{2,3}$"}
+        )
     return _f(spec.name, "string", spec.title, spec.description)
 
 
@@ -81,7 +86,7 @@ def table_schema(kind: TableKind) -> Schema:
             constraints={"required": True, "enum": ROLES},
         ),
     ]
-    has_code = any(s.kind == "code" for s in kind.fields)
+    has_code = kind.has_code
     if has_code:
         pattern = CODE_PATTERN[kind.code_scheme or "functional"]
         fields += [

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from opendata.catalogue import TableKind, match_columns
+from opendata.catalogue import TableKind, best_kind, kind_by_key, match_columns
 from opendata.lines import Line, mend_spaces
 from opendata.model import NOT_APPLICABLE, Cell, Column, Finding, Row, Source, Table
 
@@ -33,6 +33,7 @@ CODE_PATTERNS = {
     "economic": re.compile(r"^\d{3}(?:\d{2})?$"),
 }
 CODE_LEVELS = {3: "class", 5: "category", 7: "item"}
+CODE_PART_FIELDS = ("code_class", "code_category", "code_item")
 
 
 @dataclass
@@ -104,7 +105,9 @@ def looks_like_data(cells: list[str]) -> bool:
         return False
     if CODE_PATTERNS["functional"].match(filled[0]) or NUMBERED_RE.match(filled[0]):
         return True
-    if re.match(r"^\d+[.、．]\D", filled[0]) or classify_label(filled[0]) in ("total", "subtotal"):
+    if re.match(r"^\d+[.、．]\D", filled[0]):
+        return True
+    if all(_placeholder(c) for c in filled):
         return True
     numbers = [c for c in filled if parse_number(c) is not None]
     small = all(re.fullmatch(r"\d{1,2}", c) for c in numbers)
@@ -122,8 +125,10 @@ def header_paths(rows: list[list[str]], width: int) -> list[str]:
             left = j - 1
             while left > 0 and not grid[r][left]:
                 left -= 1
-            # inherit only from a cell that itself spans split columns below it
-            if grid[r][left] and any(b[left] for b in below):
+            # inherit only from a cell that itself spans split columns below it, and only
+            # within the span of the cells above both
+            same_parent = all(grid[u][left] == grid[u][j] for u in range(r))
+            if grid[r][left] and any(b[left] for b in below) and same_parent:
                 grid[r][j] = grid[r][left]
     paths = []
     for j in range(width):
@@ -179,8 +184,15 @@ class TableReader:
             break
         return i
 
-    def _header(self, i: int, kind: TableKind) -> tuple[list[list[str]], int, int]:
-        """Header rows, the index after them, and the table width."""
+    def _header(
+        self, i: int, kind: TableKind
+    ) -> tuple[list[list[str]], int, int, list[str] | None]:
+        """Header rows, the index after them, the table width, and a data row split off.
+
+        The header ends at a 栏次 row, else before the first row that looks like data. A
+        row that starts with 合计 but carries sub-headers in its other cells (as in some
+        决算 templates) is split: the sub-headers join the header, the 合计 starts the data.
+        """
         rows: list[Line] = []
         j = i
         while j < len(self.lines) and len(rows) < 5:
@@ -194,24 +206,58 @@ class TableReader:
             j += 1
             if line.cells[0] in ("栏次", "行次"):
                 header = [r.cells for r in rows[:-1]]
-                return header, j, max(len(r.cells) for r in rows)
+                return header, j, max(len(r.cells) for r in rows), None
         if not rows:
-            return [], i, 0
-        first_data = next((k for k, r in enumerate(rows) if k and looks_like_data(r.cells)), None)
-        count = first_data if first_data is not None else kind.header_rows or 1
-        rows = rows[:count]
+            return [], i, 0, None
+        width = max(len(r.cells) for r in rows)
+        for k, row in enumerate(rows):
+            if not k:
+                continue
+            cells = row.cells
+            filled = [(n, c) for n, c in enumerate(cells) if c]
+            if looks_like_data(cells):
+                return self._header_end(rows[:k], i, width, None)
+            last = k == len(rows) - 1 or any(looks_like_data(r.cells) for r in rows[k + 1 :])
+            if filled and filled[0][0] <= 1 and classify_label(filled[0][1]) == "total":
+                rest = [c for n, c in filled[1:]]
+                if all(parse_number(c) is not None or _placeholder(c) for c in rest):
+                    return self._header_end(rows[:k], i, width, None)
+                gap = len(filled) > 1 and filled[1][0] - filled[0][0] > 1
+                if not last or not gap:
+                    continue
+                sub = list(cells)
+                sub[filled[0][0]] = ""
+                pending = [""] * len(cells)
+                pending[filled[0][0]] = filled[0][1]
+                header, end, width, _ = self._header_end(rows[: k + 1], i, width, None)
+                return [*header[:-1], sub], end, width, pending
+        return self._header_end(rows[: kind.header_rows or len(rows)], i, width, None)
+
+    def _header_end(
+        self, rows: list[Line], i: int, width: int, pending: list[str] | None
+    ) -> tuple[list[list[str]], int, int, list[str] | None]:
         end = self.lines.index(rows[-1], i) + 1
-        return [r.cells for r in rows], end, max(len(r.cells) for r in rows)
+        return [r.cells for r in rows], end, width, pending
 
     # -- the table -------------------------------------------------------------
-    def read(self, index: int, kind: TableKind) -> tuple[Table, int, Preamble]:
-        """Read the table whose title is ``lines[index]``; return it and the next index."""
+    def read(self, index: int, kinds: list[TableKind]) -> tuple[Table, int, Preamble]:
+        """Read the table whose title is ``lines[index]``; return it and the next index.
+
+        ``kinds`` are the kinds the title allows; the one whose fields best match the header
+        is taken.
+        """
         title_line = self.lines[index]
+        kind = kinds[0]
         start = index + 1
         pre = Preamble()
         i = self._preamble(start, pre) if kind.has_preamble else start
-        header, i, width = self._header(i, kind)
+        header, i, width, pending = self._header(i, kind)
         paths = header_paths(header, width)
+        groups = 1
+        half = width // 2
+        if width >= 4 and width % 2 == 0 and paths[:half] == paths[half:] and any(paths):
+            groups, paths = 2, paths[:half]  # the same columns printed twice side by side
+        kind = best_kind(kinds, paths)
         header_texts = {mend_spaces(c) for row in header for c in row if c}
         if not pre.unit:
             for path in paths:
@@ -227,6 +273,9 @@ class TableReader:
             as_of=pre.as_of,
         )
         after_break = False
+        right: list[Row] = []
+        if pending is not None:
+            self._row(table, self.lines[i - 1], pending[: width // groups], False)
         while i < len(self.lines):
             line = self.lines[i]
             if line.blank:
@@ -250,9 +299,14 @@ class TableReader:
             if cells[0] in ("栏次", "行次") or {mend_spaces(c) for c in cells if c} <= header_texts:
                 i += 1  # a header row repeated on a new page
                 continue
-            self._row(table, line, width, after_break)
+            cells = self._fit(line, width)
+            if groups == 2:
+                self._row(table, line, cells[half:], after_break)
+                right.append(table.rows.pop())
+            self._row(table, line, cells[: width // groups], after_break)
             after_break = False
             i += 1
+        table.rows.extend(r for r in right if any(c.text for c in r.cells))
         mark_of_which(table)
         return table, i, pre
 
@@ -283,7 +337,8 @@ class TableReader:
                     )
         return columns
 
-    def _row(self, table: Table, line: Line, width: int, after_break: bool) -> None:
+    def _fit(self, line: Line, width: int) -> list[str]:
+        """The row's cells, exactly ``width`` of them; a wrong count is a finding."""
         cells = line.cells
         if len(cells) > width and any(cells[width:]):
             self.finding(
@@ -301,7 +356,9 @@ class TableReader:
                 line,
                 "error",
             )
-        cells = (cells + [""] * width)[:width]
+        return (cells + [""] * width)[:width]
+
+    def _row(self, table: Table, line: Line, cells: list[str], after_break: bool) -> None:
         kinds = [c.kind for c in table.columns]
         if table.rows and self._is_continuation(cells, kinds, after_break):
             previous = table.rows[-1]
@@ -316,7 +373,14 @@ class TableReader:
             cell = Cell(text)
             if kinds[j] in ("amount", "quantity") and text and text != NOT_APPLICABLE:
                 cell.value = parse_number(text)
-                if cell.value is None:
+                if cell.value is None and _placeholder(text):
+                    self.finding(
+                        "placeholder",
+                        f"placeholder {text!r} instead of an amount (a template?)",
+                        line,
+                        "info",
+                    )
+                elif cell.value is None:
                     col = table.columns[j]
                     self.finding(
                         "non-numeric-amount",
@@ -328,7 +392,7 @@ class TableReader:
         row = Row(row_cells, self.source(line))
         row.label = self._label(table, row_cells)
         row.role = classify_label(row.label)
-        if "code" in [c.name for c in table.columns]:
+        if any(c.kind in ("code", "code_part") for c in table.columns):
             self._code(table, row, line)
         table.rows.append(row)
 
@@ -349,17 +413,41 @@ class TableReader:
                 return cell.text
         return None
 
-    def _code(self, table: Table, row: Row, line: Line) -> None:
-        index = [c.name for c in table.columns].index("code")
-        code = re.sub(r"\s+", "", row.cells[index].text)
-        if not code:
-            return
-        from opendata.catalogue import KINDS_BY_KEY
+    @staticmethod
+    def _label_in_code_column(table: Table, row: Row) -> None:
+        """A label printed across the code column (合计, 人员经费合计): move it to the label."""
+        names = [c.name for c in table.columns]
+        label_at = next((j for j, c in enumerate(table.columns) if c.kind == "label"), None)
+        for j, name in enumerate(names):
+            if name not in ("code", *CODE_PART_FIELDS) or not row.cells[j].text:
+                continue
+            text = row.cells[j].text
+            if label_at is not None and not row.cells[label_at].text and not _placeholder(text):
+                row.cells[label_at].text, row.cells[j].text = text, ""
+        row.label = next(
+            (
+                cell.text
+                for c, cell in zip(table.columns, row.cells, strict=True)
+                if c.kind == "label" and cell.text
+            ),
+            None,
+        )
+        row.role = classify_label(row.label)
 
-        kind = KINDS_BY_KEY.get(table.kind)
+    def _code(self, table: Table, row: Row, line: Line) -> None:
+        """The row's code: one 科目编码 cell, or 类/款/项 cells joined."""
+        by_name = {c.name: cell.text for c, cell in zip(table.columns, row.cells, strict=True)}
+        code = re.sub(r"\s+", "", by_name.get("code", ""))
+        parts = [re.sub(r"\s+", "", by_name.get(p, "")) for p in CODE_PART_FIELDS]
+        if not code and any(parts):
+            code = "".join(parts)
+        if not code or not re.search(r"\d", code):
+            self._label_in_code_column(table, row)
+            return
+        kind = kind_by_key(table.kind)
         scheme = kind.code_scheme if kind else None
-        pattern = CODE_PATTERNS.get(scheme or "functional")
-        if pattern is None or not pattern.match(code):
+        pattern = CODE_PATTERNS.get(scheme or "functional", CODE_PATTERNS["functional"])
+        if not pattern.match(code):
             self.finding(
                 "bad-code", f"{code!r} is not a {scheme or 'classification'} code", line, "error"
             )
@@ -367,6 +455,10 @@ class TableReader:
         row.code = code
         row.code_level = CODE_LEVELS.get(len(code))
         row.parent_code = code[:-2] if len(code) > 3 else None
+
+
+def _placeholder(text: str) -> bool:
+    return bool(re.fullmatch(r"[…．.·\-—]+", text))
 
 
 def mark_of_which(table: Table) -> None:
