@@ -124,9 +124,11 @@ class Project:
 
     number: int | None  # the printed ordinal (1、2、…)
     name: str
-    goal: str | None  # 绩效目标 text
+    goal: str | None  # 绩效目标 (or 项目总目标) text
     indicators: list[Indicator]
     source: Source
+    annual_goal: str | None = None  # 年度总体目标, where printed apart from the goal
+    attributes: dict[str, str] = field(default_factory=dict)  # form fields: 主管部门, 项目资金…
 
 
 @dataclass

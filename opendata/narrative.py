@@ -12,18 +12,20 @@ HEADING_RES = (
     re.compile(r"^第[一二三四五六七八九十]+部分\s*\S.{0,30}$"),
     re.compile(r"^[（(][一二三四五六七八九十]+[)）]、?\s*\S.{0,28}$"),
     re.compile(r"^.{2,60}(?:情况说明|信息公开|公开说明)$"),
+    re.compile(r"^\S{0,16}(?:名词解释|主要职能|机构设置|编制说明|部门概况|预算表|决算表)$"),
 )
 TOC_RE = re.compile(r"^(.+?)(?:[.…·]{2,}|\t)\s*(\d{1,3})\s*$")
 TOC_RULE_RE = re.compile(r"^[-—\s\t]+$")
 GLOSSARY_RE = re.compile(
-    r"^(?:[-*•]\s*)?\d+\s*[、.．]\s*(?:\*\*)?(.{1,40}?)(?:\*\*)?\s*[:：]\s*(.+)$"
+    r"^(?:[-*•]\s*)?(?:[（(](?:\d+|[一二三四五六七八九十]+)[)）]|\d+|[一二三四五六七八九十]+)"
+    r"\s*[、.．]?\s*(?:\*\*)?(.{1,40}?)(?:\*\*)?\s*[:：]\s*(.+)$"
 )
 TITLE_YEAR_RE = re.compile(r"(\d{4})\s*年度?")
 
 
 def is_heading(line: Line) -> bool:
     text = line.stripped.strip("*")
-    if line.is_row or text.endswith(("。", "；", "，")) or ("：" in text[:-1] and len(text) > 30):
+    if line.is_row or text.endswith(("。", "；", "，")) or re.search(r"[：:].{4,}", text):
         return False
     return any(p.match(text) for p in HEADING_RES)
 
@@ -43,10 +45,12 @@ def read_title(lines: list[Line], doc: Document) -> int:
             if parts:
                 break
             continue
-        if line.is_row or len(parts) >= 3:
+        if line.is_row or len(parts) >= 4 or (parts and line.page != lines[0].page):
             break
         parts.append(line.stripped.strip("*# ").strip("*"))
         used += 1
+        if re.search(r"预算|决算", parts[-1]) and TITLE_YEAR_RE.search("".join(parts)):
+            break
     title = "".join(parts)
     if not title or not TITLE_YEAR_RE.search(title):
         return 0
@@ -62,8 +66,21 @@ def apply_title(title: str, doc: Document) -> None:
     doc.kind = doc.kind or ("决算" if "决算" in title else "预算")
     if m := re.search(r"(部门|单位)(预算|决算)", title):
         doc.level = doc.level or m.group(1)
-    if m := re.search(r"\d{4}\s*年度?\s*(.+?)\s*(?:部门|单位)?(?:预算|决算)", title):
-        doc.department = doc.department or m.group(1).strip()
+
+
+def department_from_title(title: str) -> str | None:
+    """The department a title names: after the year (2023年XX部预算) or before it."""
+    m = TITLE_YEAR_RE.search(title)
+    if m is None:
+        return None
+    after = re.sub(
+        r"^(?:区级|市级|省级|县级|本级)?(?:部门|单位)?(?:预算|决算).*$",
+        "",
+        title[m.end() :].strip(),
+    )
+    after = re.split(r"(?:部门|单位)(?:预算|决算)", after)[0].strip()
+    before = title[: m.start()].strip()
+    return after or before or None
 
 
 def glossary(lines: list[Line], file: str) -> tuple[list[GlossaryTerm], list[Line]]:

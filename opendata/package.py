@@ -25,7 +25,7 @@ from opendata import __version__
 from opendata.errors import OutputError
 from opendata.kinds import KINDS_BY_KEY
 from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Document, Table
-from opendata.schemas import Schema, all_schemas, schema_text
+from opendata.schemas import Schema, all_schemas, generic_schema, schema_text
 from opendata.tables import classify_label
 
 KIND_EN = {"预算": "budget", "决算": "final-account"}
@@ -146,6 +146,10 @@ def _derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
                 "number": str(project.number or ""),
                 "name": project.name,
                 "goal": project.goal or "",
+                "annual_goal": project.annual_goal or "",
+                "attributes": json.dumps(project.attributes, ensure_ascii=False)
+                if project.attributes
+                else "",
                 "indicators": str(len(project.indicators)),
                 **where(project.source),
             }
@@ -262,10 +266,18 @@ def build(doc: Document, created: str, name: str | None = None) -> dict[str, str
         kind = KINDS_BY_KEY.get(table.kind)
         used[table.kind] = used.get(table.kind, 0) + 1
         res_name = table.kind if used[table.kind] == 1 else f"{table.kind}_{used[table.kind]}"
+        if table.kind == "generic":
+            res_name = f"generic_{used[table.kind]}"
         names[index] = res_name
-        schema = schemas[table.kind]
-        unknown = [c for c in table.columns if not c.known and c.header]
         schema_name = table.kind
+        schema = schemas.get(table.kind) or generic_schema(table.title)
+        if table.kind not in schemas:
+            schema_name = res_name
+        unknown = [
+            c
+            for j, c in enumerate(table.columns)
+            if not c.known and (c.header or any(r.cells[j].text for r in table.rows))
+        ]
         if unknown:
             schema = {
                 **schema,
@@ -280,7 +292,8 @@ def build(doc: Document, created: str, name: str | None = None) -> dict[str, str
                     for c in unknown
                 ],
             }
-            schema_name = f"{res_name}.extended"
+            if table.kind in schemas:
+                schema_name = f"{res_name}.extended"
         extra: dict[str, Any] = {
             "table_kind": table.kind,
             "unit": table.unit,

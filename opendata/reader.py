@@ -11,12 +11,19 @@ import re
 from pathlib import Path
 
 from opendata import narrative
-from opendata.catalogue import TableKind, find_kind, find_kinds, normalise_title
+from opendata.catalogue import TableKind, find_kind, find_kinds, kind_by_key, normalise_title
 from opendata.errors import InputError
 from opendata.lines import Line, is_pdf, read_lines, sha256_file
 from opendata.model import Document, Finding, OrgUnit, Section, Source
 from opendata.performance import overall_targets, project_title, read_project
-from opendata.tables import DEPT_RE, Preamble, TableReader, read_preamble_line
+from opendata.tables import (
+    DEPT_KEY_RE,
+    DEPT_RE,
+    Preamble,
+    TableReader,
+    generic_table,
+    read_preamble_line,
+)
 
 MAX_TITLE = 60
 
@@ -25,13 +32,29 @@ def read_document(*paths: Path | str) -> Document:
     """Read one disclosure from one or more files (tables and narrative published apart)."""
     files = [Path(p) for p in paths]
     doc = Document([f.name for f in files], {})
+    names: dict[str, str] = {}  # department name candidates: "key", "code", "title"
     for path in files:
         lines, notes = _lines_of(path)
         doc.sha256[path.name] = sha256_file(path)
         last = Source(path.name, lines[-1].number if lines else 1, None)
         doc.findings.extend(Finding("truncated", note, last, severity="error") for note in notes)
-        _read_lines(lines, path.name, doc)
-    if not doc.tables and not doc.projects:
+        _read_lines(lines, path.name, doc, names)
+    doc.department = names.get("key") or names.get("code") or names.get("title")
+    if doc.kind is None and doc.tables:
+        phases = [k.phase for t in doc.tables if (k := kind_by_key(t.kind)) is not None]
+        doc.kind = max(set(phases), key=phases.count) if phases else None
+    headings = sum(1 for s in doc.sections if s.heading)
+    if not doc.tables and not doc.projects and doc.title and headings >= 2:
+        doc.findings.append(
+            Finding(
+                "no-tables",
+                "no disclosure table in this document: "
+                "narrative only (convert it with its tables using --as-one)",
+                Source(files[0].name, 1, None),
+                severity="warning",
+            )
+        )
+    elif not doc.tables and not doc.projects:
         raise InputError(
             "no budget disclosure table found; expected a title such as "
             "部门预算收支总表 followed by its rows",
@@ -79,7 +102,7 @@ def _confirmed(lines: list[Line], i: int, kind: TableKind) -> bool:
     return False
 
 
-def _read_lines(lines: list[Line], file: str, doc: Document) -> None:
+def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, str]) -> None:
     def is_title(line: Line) -> bool:
         following = None
         return bool(_kinds_of(line)) or project_title(line, following) is not None
@@ -88,6 +111,8 @@ def _read_lines(lines: list[Line], file: str, doc: Document) -> None:
     sections: list[tuple[Line | None, list[Line]]] = [(None, [])]
     toc: list[Line] = []
     i = narrative.read_title(lines, doc)
+    if doc.title and (from_title := narrative.department_from_title(doc.title)):
+        names.setdefault("title", from_title)
     while i < len(lines):
         line = lines[i]
         if line.blank:
@@ -101,7 +126,7 @@ def _read_lines(lines: list[Line], file: str, doc: Document) -> None:
         if kinds and _confirmed(lines, i, kinds[0]):
             table, i, pre = reader.read(i, kinds)
             doc.tables.append(table)
-            _take_preamble(doc, pre, Source(file, line.number, line.page))
+            _take_preamble(doc, pre, Source(file, line.number, line.page), names)
             continue
         following = next((x for x in lines[i + 1 : i + 3] if not x.blank), None)
         if found := project_title(line, following):
@@ -111,17 +136,23 @@ def _read_lines(lines: list[Line], file: str, doc: Document) -> None:
             doc.projects.append(project)
             doc.findings.extend(findings)
             continue
-        if narrative.is_heading(line):
-            sections.append((line, []))
-        elif line.is_row:
+        if line.is_row:
+            table, i = generic_table(lines, i, file, is_title)
+            doc.tables.append(table)
             doc.findings.append(
                 Finding(
-                    "unparsed-line",
-                    "table row outside any recognised table",
-                    Source(file, line.number, line.page),
+                    "unknown-table",
+                    f"table {table.title!r} is not in the "
+                    "catalogue; kept as a generic resource of text columns",
+                    table.source,
                     line.text,
                 )
             )
+            continue
+        if key := DEPT_KEY_RE.match(line.stripped):
+            names.setdefault("key", key.group(1).strip())
+        if narrative.is_heading(line):
+            sections.append((line, []))
         else:
             sections[-1][1].append(line)
         i += 1
@@ -131,11 +162,13 @@ def _read_lines(lines: list[Line], file: str, doc: Document) -> None:
     _units(doc)
 
 
-def _take_preamble(doc: Document, pre: Preamble, source: Source) -> None:
+def _take_preamble(doc: Document, pre: Preamble, source: Source, names: dict[str, str]) -> None:
     if doc.department_code is None and pre.department_code:
         doc.department_code = pre.department_code
-        doc.department = pre.department or doc.department
-    doc.department = doc.department or pre.department
+    if pre.department:
+        names.setdefault("code", pre.department)
+    if pre.department_key:
+        names.setdefault("key", pre.department_key)
     if pre.year is not None:
         if doc.year is None:
             doc.year = pre.year

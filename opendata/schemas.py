@@ -131,6 +131,34 @@ def table_schema(kind: TableKind) -> Schema:
     return schema
 
 
+def generic_schema(title: str) -> Schema:
+    """The schema of a table not in the catalogue: row metadata; its columns are added as text."""
+    return {
+        "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
+        "title": title,
+        "description": "A table not in the catalogue, kept as printed (text columns).",
+        "fields": [
+            _f(
+                "row",
+                "integer",
+                "行",
+                "Row number within this table.",
+                constraints={"required": True, "unique": True, "minimum": 1},
+            ),
+            *_source_fields(),
+            _f(
+                "role",
+                "string",
+                "行类型",
+                "total, subtotal, of_which or detail.",
+                constraints={"required": True, "enum": ROLES},
+            ),
+        ],
+        "missingValues": [""],
+        "primaryKey": ["row"],
+    }
+
+
 def _derived() -> dict[str, Schema]:
     amount = "Amount as a decimal number in the printed unit."
     schemas: dict[str, Schema] = {
@@ -179,7 +207,20 @@ def _derived() -> dict[str, Schema]:
                 ),
                 _f("number", "integer", "序号", "Ordinal as printed."),
                 _f("name", "string", "项目名称", "Project name.", constraints={"required": True}),
-                _f("goal", "string", "绩效目标", "Performance goal text."),
+                _f("goal", "string", "绩效目标", "Performance goal text (项目总目标)."),
+                _f(
+                    "annual_goal",
+                    "string",
+                    "年度总体目标",
+                    "Goal for the year, where printed apart from the goal.",
+                ),
+                _f(
+                    "attributes",
+                    "object",
+                    "项目信息",
+                    "Other fields of the project's form "
+                    "(主管部门, 实施单位, 项目资金 …) as a JSON object, values as printed.",
+                ),
                 _f("indicators", "integer", "指标数", "Number of indicators."),
                 *_source_fields(),
             ],

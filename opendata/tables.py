@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -20,7 +21,10 @@ from opendata.lines import Line, mend_spaces
 from opendata.model import NOT_APPLICABLE, Cell, Column, Finding, Row, Source, Table
 
 DEPT_RE = re.compile(r"^(\d{3,12})\s+(\S.*)$")
-DEPT_KEY_RE = re.compile(r"^(?:编制单位|部门名称|单位名称|预算单位|编制部门)[:：]\s*(\S.*)$")
+DEPT_KEY_RE = re.compile(
+    r"^(?:编制单位|部门名称|单位名称|预算单位|编制部门|预算主管部门|主管部门|部门)[:：]\s*"
+    r"(\S.*?)(?:\s+(?:金额)?单位[:：].*)?$"
+)
 YEAR_RE = re.compile(r"(?:预算|决算)?年度[:：]\s*(\d{4})?")
 BARE_YEAR_RE = re.compile(r"^(\d{4})\s*年?度?$")
 UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|万元|元)")
@@ -41,7 +45,8 @@ class Preamble:
     """Department, year, unit and as-of date printed between a title and its header."""
 
     department_code: str | None = None
-    department: str | None = None
+    department: str | None = None  # printed after the code: 203 XX部
+    department_key: str | None = None  # printed after a key: 部门名称：XX部
     year: int | None = None
     unit: str | None = None
     as_of: str | None = None
@@ -74,6 +79,9 @@ def read_preamble_line(line: Line, pre: Preamble, expect_year: bool) -> bool:
     """Take one preamble line into ``pre``; False when the line is not preamble."""
     text = line.stripped
     matched = False
+    if dept := DEPT_KEY_RE.match(text):
+        pre.department_key = dept.group(1).strip()
+        matched = True
     if unit := UNIT_RE.search(text):
         pre.unit = unit.group(1)
         matched = True
@@ -91,9 +99,6 @@ def read_preamble_line(line: Line, pre: Preamble, expect_year: bool) -> bool:
         return True
     if dept := DEPT_RE.match(text):
         pre.department_code, pre.department = dept.group(1), dept.group(2).strip()
-        return True
-    if dept := DEPT_KEY_RE.match(text):
-        pre.department = dept.group(1).strip()
         return True
     return False
 
@@ -259,6 +264,7 @@ class TableReader:
             groups, paths = 2, paths[:half]  # the same columns printed twice side by side
         kind = best_kind(kinds, paths)
         header_texts = {mend_spaces(c) for row in header for c in row if c}
+        header_rows = [[mend_spaces(c) for c in row] for row in header]
         if not pre.unit:
             for path in paths:
                 if unit := UNIT_RE.search(path):
@@ -273,6 +279,7 @@ class TableReader:
             as_of=pre.as_of,
         )
         after_break = False
+        header_left = 0  # header rows that may still be repeated after a page break
         right: list[Row] = []
         if pending is not None:
             self._row(table, self.lines[i - 1], pending[: width // groups], False)
@@ -293,17 +300,28 @@ class TableReader:
                     i = self._preamble(i, repeat)
                     self._check_repeat(repeat, pre, line)
                     after_break = True
+                    header_left = len(header)
                     continue
                 break
             cells = line.cells
-            if cells[0] in ("栏次", "行次") or {mend_spaces(c) for c in cells if c} <= header_texts:
+            filled = [mend_spaces(c) for c in cells if c]
+            if cells[0] in ("栏次", "行次"):
+                header_left = 0
+                i += 1  # the 栏次 row repeated on a new page
+                continue
+            if (header_left and set(filled) <= header_texts) or (
+                len(filled) > 1 and [mend_spaces(c) for c in cells] in header_rows
+            ):
+                header_left = max(header_left - 1, 0)
                 i += 1  # a header row repeated on a new page
                 continue
+            header_left = 0
             cells = self._fit(line, width)
-            if groups == 2:
+            if groups == 2 and any(cells[half:]):
                 self._row(table, line, cells[half:], after_break)
                 right.append(table.rows.pop())
-            self._row(table, line, cells[: width // groups], after_break)
+            if any(cells[: width // groups]):
+                self._row(table, line, cells[: width // groups], after_break)
             after_break = False
             i += 1
         table.rows.extend(r for r in right if any(c.text for c in r.cells))
@@ -408,9 +426,11 @@ class TableReader:
 
     @staticmethod
     def _label(table: Table, cells: list[Cell]) -> str | None:
-        for column, cell in zip(table.columns, cells, strict=True):
-            if column.kind == "label" and cell.text:
-                return cell.text
+        """The row's label: the first filled label column, else the first filled text column."""
+        for kinds in (("label",), ("text",)):
+            for column, cell in zip(table.columns, cells, strict=True):
+                if column.kind in kinds and cell.text:
+                    return cell.text
         return None
 
     @staticmethod
@@ -472,3 +492,44 @@ def mark_of_which(table: Table) -> None:
             inside = False
         elif inside and row.role == "detail":
             row.role = "of_which"
+
+
+def generic_table(
+    lines: list[Line], i: int, file: str, is_title: Callable[[Line], bool]
+) -> tuple[Table, int]:
+    """A run of table rows under no known title: kept as a table of text columns.
+
+    Its title is the line printed just above it (when short), its header the first row
+    unless that row looks like data.
+    """
+    before = next((x for x in reversed(lines[:i]) if not x.blank), None)
+    title = before.stripped if before is not None and not before.is_row else ""
+    if not title or len(title) > 40:
+        title = f"未识别表格（第{lines[i].number}行）"
+    block: list[Line] = []
+    while i < len(lines) and (lines[i].blank or lines[i].is_row):
+        if lines[i].is_row:
+            if block and is_title(lines[i]):
+                break
+            block.append(lines[i])
+        i += 1
+    width = max(len(x.cells) for x in block)
+    header = [] if looks_like_data(block[0].cells) else block[0].cells
+    columns = [
+        Column(
+            f"column_{j + 1}",
+            mend_spaces(header[j]) if j < len(header) else "",
+            "text",
+            known=False,
+        )
+        for j in range(width)
+    ]
+    source = Source(file, block[0].number, block[0].page)
+    table = Table("generic", title, source, columns)
+    for line in block[1:] if header else block:
+        cells = [Cell(text) for text in (line.cells + [""] * width)[:width]]
+        row = Row(cells, Source(file, line.number, line.page))
+        row.label = next((c.text for c in cells if c.text and parse_number(c.text) is None), None)
+        row.role = classify_label(row.label)
+        table.rows.append(row)
+    return table, i

@@ -110,6 +110,9 @@ def parse_target(text: str) -> Target:
     )
 
 
+_BRACKETED_UNIT = re.compile(r"(\d)\(([^()\d]{1,6})\)$")
+
+
 def _normalise(text: str) -> str:
     """The text as matched: ASCII forms, LaTeX unwrapped, no whitespace, no thousands commas."""
     s = text.translate(_WIDTH)
@@ -117,6 +120,7 @@ def _normalise(text: str) -> str:
     s = _LATEX_COMMAND.sub(lambda m: _LATEX_REPLACEMENT[m.group(1)], s)
     s = s.replace("\\%", "%").replace("$", "").replace("\\,", "").replace("\\ ", "")
     s = "".join(s.split())
+    s = _BRACKETED_UNIT.sub(r"\1\2", s)  # 13459.00(平方米) → 13459.00平方米
     return _THOUSANDS.sub("", s)
 
 

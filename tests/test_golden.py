@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from opendata.catalogue import KINDS
+from opendata.kinds import KINDS
 from opendata.model import Document
 from opendata.package import build
 from opendata.schemas import all_schemas, schema_text
