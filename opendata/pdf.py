@@ -139,8 +139,12 @@ def _edge(out: list[Segment], a: tuple[float, float], b: tuple[float, float]) ->
         out.append(Segment(x0, min(y0, y1), x0, max(y0, y1)))
 
 
-def read_pdf_lines(path: Path) -> list[Line]:
-    """Every line of every page, with cells from the table grids; page numbers dropped."""
+def read_pdf_lines(path: Path) -> tuple[list[Line], list[tuple[str, int]]]:
+    """Every line of every page, with cells from the table grids; page numbers dropped.
+
+    Also returns notes on pages that could not be read, with their page numbers: the rest of
+    the document is still read.
+    """
     import pypdfium2 as pdfium
 
     try:
@@ -153,15 +157,22 @@ def read_pdf_lines(path: Path) -> list[Line]:
             ) from exc
         raise InputError(f"the PDF cannot be opened: {reason}", path=path) from exc
     lines: list[Line] = []
+    notes: list[tuple[str, int]] = []
     any_text = False
     try:
         for number in range(len(document)):
-            page = document[number]
-            transform = page_transform(page)
-            textpage = page.get_textpage()
-            chars = _chars(textpage.raw, transform)
+            try:
+                page = document[number]
+                transform = page_transform(page)
+                textpage = page.get_textpage()  # keep a reference while its handle is used
+                chars = _chars(textpage.raw, transform)
+                page_items = page_lines(chars, _segments(page, transform))
+            except (pdfium.PdfiumError, ValueError, ZeroDivisionError, OverflowError) as exc:
+                notes.append((f"page {number + 1} cannot be read ({exc}); skipped", number + 1))
+                continue
             any_text = any_text or bool(chars)
-            page_items = page_lines(chars, _segments(page, transform))
+            if not chars:
+                notes.append((f"page {number + 1} has no text layer (an image?)", number + 1))
             for k, item in enumerate(page_items):
                 edge = k in (0, len(page_items) - 1)
                 if edge and item.table is None and PAGE_NUMBER_RE.match(item.text):
@@ -173,4 +184,4 @@ def read_pdf_lines(path: Path) -> list[Line]:
         raise InputError(
             "the PDF has no text layer (scanned images only); run OCR first", path=path
         )
-    return lines
+    return lines, notes

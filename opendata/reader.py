@@ -36,8 +36,7 @@ def read_document(*paths: Path | str) -> Document:
     for path in files:
         lines, notes = _lines_of(path)
         doc.sha256[path.name] = sha256_file(path)
-        last = Source(path.name, lines[-1].number if lines else 1, None)
-        doc.findings.extend(Finding("truncated", note, last, severity="error") for note in notes)
+        doc.findings.extend(notes)
         _read_lines(lines, path.name, doc, names)
     doc.department = names.get("key") or names.get("code") or names.get("title")
     if doc.kind is None and doc.tables:
@@ -63,7 +62,7 @@ def read_document(*paths: Path | str) -> Document:
     return doc
 
 
-def _lines_of(path: Path) -> tuple[list[Line], list[str]]:
+def _lines_of(path: Path) -> tuple[list[Line], list[Finding]]:
     """Lines of a PDF (from positions) or of a text file, chosen by the file's content."""
     try:
         with path.open("rb") as handle:
@@ -73,8 +72,17 @@ def _lines_of(path: Path) -> tuple[list[Line], list[str]]:
     if is_pdf(head):
         from opendata.pdf import read_pdf_lines
 
-        return read_pdf_lines(path), []
-    return read_lines(path)
+        lines, notes = read_pdf_lines(path)
+        return lines, [
+            Finding("page-unreadable", message, Source(path.name, 0, page))
+            for message, page in notes
+        ]
+    text_lines, text_notes = read_lines(path)
+    last = text_lines[-1].number if text_lines else 1
+    return text_lines, [
+        Finding("truncated", note, Source(path.name, last, None), severity="error")
+        for note in text_notes
+    ]
 
 
 def _kinds_of(line: Line) -> list[TableKind]:
