@@ -39,6 +39,9 @@ def read_document(*paths: Path | str) -> Document:
         doc.findings.extend(notes)
         _read_lines(lines, path.name, doc, names)
     doc.department = names.get("key") or names.get("code") or names.get("title")
+    if doc.year is None:  # a year printed in a table title: 2019年政府采购预算表
+        years = [m.group(1) for t in doc.tables if (m := re.search(r"((?:19|20)\d\d)年", t.title))]
+        doc.year = int(max(set(years), key=years.count)) if years else None
     if doc.kind is None and doc.tables:
         phases = [k.phase for t in doc.tables if (k := kind_by_key(t.kind)) is not None]
         doc.kind = max(set(phases), key=phases.count) if phases else None
