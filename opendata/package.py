@@ -119,6 +119,9 @@ def facts(doc: Document, names: dict[int, str]) -> list[dict[str, str]]:
                         "code": "" if label_field else row.code or "",
                         "code_scheme": (kind.code_scheme or "") if kind and row.code else "",
                         "code_level": "" if label_field else row.code_level or "",
+                        "code_edition": str(doc.year)
+                        if row.code and doc.year and not label_field
+                        else "",
                         "label": label or "",
                         "role": classify_label(label) if label_field else row.role,
                         "column": column.name,
@@ -303,6 +306,8 @@ def build(doc: Document, created: str, name: str | None = None) -> dict[str, str
             extra["notes"] = table.notes
         if table.as_of:
             extra["as_of"] = table.as_of
+        if table.number:
+            extra["number"] = table.number
         description = (
             (kind.title_en if kind else "Table")
             + (f". Amounts in {table.unit}." if table.unit else ".")

@@ -26,6 +26,9 @@ from opendata.tables import (
 )
 
 MAX_TITLE = 60
+TABLE_NUMBER_RE = re.compile(
+    r"^(公开\s*\d+\s*表|公开表\s*[一二三四五六七八九十\d]+|表\s*[一二三四五六七八九十\d]+)"
+)
 
 
 def read_document(*paths: Path | str) -> Document:
@@ -121,6 +124,7 @@ def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, st
     reader = TableReader(lines, file, is_title)
     sections: list[tuple[Line | None, list[Line]]] = [(None, [])]
     toc: list[Line] = []
+    number: str | None = None  # a table number printed above its title: 公开01表
     i = narrative.read_title(lines, doc)
     if doc.title and (from_title := narrative.department_from_title(doc.title)):
         names.setdefault("title", from_title)
@@ -136,6 +140,10 @@ def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, st
         kinds = _kinds_of(line)
         if kinds and _confirmed(lines, i, kinds[0]):
             table, i, pre = reader.read(i, kinds)
+            printed = TABLE_NUMBER_RE.match(line.stripped)
+            if printed or number is not None:
+                table.number = re.sub(r"\s+", "", printed.group(1) if printed else number or "")
+            number = None
             doc.tables.append(table)
             _take_preamble(doc, pre, Source(file, line.number, line.page), names)
             continue
@@ -160,6 +168,10 @@ def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, st
                 )
             )
             continue
+        if (found_number := TABLE_NUMBER_RE.match(line.stripped)) and found_number.end() == len(
+            line.stripped
+        ):
+            number = line.stripped
         if key := DEPT_KEY_RE.match(line.stripped):
             names.setdefault("key", key.group(1).strip())
         if narrative.is_heading(line):

@@ -182,6 +182,14 @@ def _derived() -> dict[str, Schema]:
                     constraints={"enum": ["functional", "economic"]},
                 ),
                 _f("code_level", "string", "科目级次", "class, category or item."),
+                _f(
+                    "code_edition",
+                    "integer",
+                    "科目版本",
+                    "Edition of the classification the "
+                    "code and its name are printed from: the fiscal year of the disclosure "
+                    "(names change between editions, e.g. 20805 in 2019 and 2023).",
+                ),
                 _f("label", "string", "项目", "Row label the amount belongs to."),
                 _f("role", "string", "行类型", "Role of the row.", constraints={"enum": ROLES}),
                 _f("column", "string", "列", "Field name of the amount's column."),
