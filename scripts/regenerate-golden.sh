@@ -11,10 +11,13 @@ $bin/opendata schemas >/dev/null
 $bin/opendata convert samples/*.txt -o datapackages
 rm -rf tests/golden && mkdir -p tests/golden
 created=2000-01-01T00:00:00Z
+# one folder per input (named after it), so that packages of the same disclosure don't collide
 for f in "$corpus"/text/*.txt "$corpus"/pdf/*.pdf; do
-  $bin/opendata convert "$f" -o tests/golden --created "$created" >/dev/null
+  name=$(basename "${f%.*}")
+  $bin/opendata convert "$f" -o "tests/golden/$name" --created "$created" >/dev/null
 done
-$bin/opendata convert --as-one "$corpus"/pdf/js-provincial-party-office-2019-budget-tables.pdf \
-  "$corpus"/pdf/js-provincial-party-office-2019-budget-narrative.pdf -o tests/golden \
-  --created "$created" >/dev/null
+tables="$corpus"/pdf/js-provincial-party-office-2019-budget-tables.pdf
+narrative="$corpus"/pdf/js-provincial-party-office-2019-budget-narrative.pdf
+$bin/opendata convert --as-one "$tables" "$narrative" --created "$created" \
+  -o tests/golden/js-provincial-party-office-2019-budget-tables+js-provincial-party-office-2019-budget-narrative >/dev/null
 ls tests/golden

@@ -62,7 +62,7 @@ def _name(files: dict[str, str]) -> str:
 
 def test_matches_its_golden_package(converted: tuple[tuple[str, ...], dict[str, str]]) -> None:
     files, built = converted
-    golden = GOLDEN / _name(built)
+    golden = GOLDEN / _ids(files) / _name(built)
     assert golden.is_dir(), f"no golden package for {files}; run scripts/regenerate-golden.sh"
     expected = {
         str(p.relative_to(golden)): p.read_bytes().decode("utf-8")
@@ -82,7 +82,7 @@ def test_no_reader_errors(converted: tuple[tuple[str, ...], dict[str, str]]) -> 
 
 
 @pytest.mark.parametrize(
-    "name", sorted(p.name for p in GOLDEN.iterdir()) if GOLDEN.is_dir() else []
+    "name", sorted(str(p.parent.relative_to(GOLDEN)) for p in GOLDEN.glob("*/*/datapackage.json"))
 )
 def test_golden_package_is_valid(name: str) -> None:
     report = validate_package(GOLDEN / name)
@@ -133,7 +133,7 @@ def test_every_table_kind_has_a_golden_resource() -> None:
     from opendata.kinds import KINDS
 
     seen = set()
-    for descriptor in GOLDEN.glob("*/datapackage.json"):
+    for descriptor in GOLDEN.glob("*/*/datapackage.json"):
         for resource in json.loads(descriptor.read_text("utf-8"))["resources"]:
             if "table_kind" in resource:
                 seen.add(resource["table_kind"])
