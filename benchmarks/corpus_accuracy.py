@@ -43,21 +43,21 @@ def pages(paths: list[Path]) -> int:
     return count
 
 
-def report(paths: list[Path]) -> tuple[int, int, int]:
+def report(paths: list[Path]) -> tuple[int, int, int, int, int]:
     name = " + ".join(p.name for p in paths)
     started = time.perf_counter()
     try:
         doc = read_document(*paths)
     except OpendataError as exc:
         print(f"\n{name}\n  ERROR {exc}")
-        return 0, 0, 1
+        return 0, 0, 1, 0, 0
     seconds = time.perf_counter() - started
     n_pages = pages(paths)
     print(
         f"\n{name}: {doc.department} {doc.year} {doc.kind}, {n_pages} pages, "
         f"{seconds / n_pages * 1000:.1f} ms/page"
     )
-    cells = 0
+    cells = n_sums = n_ok = 0
     for table in doc.tables:
         amounts = sum(
             1
@@ -68,6 +68,7 @@ def report(paths: list[Path]) -> tuple[int, int, int]:
         cells += amounts
         checks = check_sums(table)
         failed = [c for c in checks if not c.ok]
+        n_sums, n_ok = n_sums + len(checks), n_ok + len(checks) - len(failed)
         sums = f"sums {len(checks) - len(failed)}/{len(checks)} ok" if checks else "no sums"
         print(
             f"  {table.kind:34} {len(table.rows):4} rows {amounts:4} amounts  {sums}  {table.title}"
@@ -85,7 +86,7 @@ def report(paths: list[Path]) -> tuple[int, int, int]:
         f" sections {len(doc.sections)}; findings {dict(codes) or 'none'}; "
         f"unread {len(unread)}"
     )
-    return cells, len(unread), 0
+    return cells, len(unread), 0, n_sums, n_ok
 
 
 def main() -> None:
@@ -104,7 +105,8 @@ def main() -> None:
     totals = [report(paths) for paths in documents]
     print(
         f"\n{len(documents)} documents: {sum(t[0] for t in totals)} numeric cells, "
-        f"{sum(t[1] for t in totals)} unread, {sum(t[2] for t in totals)} errors"
+        f"{sum(t[1] for t in totals)} unread, {sum(t[2] for t in totals)} errors, "
+        f"{sum(t[4] for t in totals)}/{sum(t[3] for t in totals)} parent/children sums equal"
     )
 
 

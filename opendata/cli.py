@@ -24,6 +24,7 @@ import click
 from opendata import __version__
 from opendata.convert import ConvertResult, convert
 from opendata.errors import OpendataError
+from opendata.reader import document_lines
 from opendata.schemas import write_schemas
 from opendata.validate import ValidationReport, validate_package
 
@@ -131,6 +132,15 @@ def validate_command(packages: tuple[Path, ...], as_json: bool) -> None:
             _print_report(report)
     if not all(r.valid for r in reports):
         sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("lines")
+@click.argument("path", type=click.Path(path_type=Path))
+def lines_command(path: Path) -> None:
+    """Print the numbered lines the reader sees in a file (the lines findings refer to)."""
+    for line in document_lines(path):
+        page = f"{line.page:>4} " if line.page is not None else ""
+        click.echo(f"{page}{line.number:>5}  {line.text}")
 
 
 @cli.command("schemas")

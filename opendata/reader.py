@@ -68,6 +68,11 @@ def read_document(*paths: Path | str) -> Document:
     return doc
 
 
+def document_lines(path: Path | str) -> list[Line]:
+    """The numbered lines the reader sees in a file (PDF cells joined by tabs): for debugging."""
+    return _lines_of(Path(path))[0]
+
+
 def _lines_of(path: Path) -> tuple[list[Line], list[Finding]]:
     """Lines of a PDF (from positions) or of a text file, chosen by the file's content."""
     try:
