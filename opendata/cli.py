@@ -106,8 +106,13 @@ def convert_command(
 
 def _print_report(report: ValidationReport) -> None:
     verdict = "valid" if report.valid else "INVALID"
+    graph = ""
+    if report.shacl is not None:
+        graph = (
+            f", graph {report.triples} triples {'conforms' if report.shacl else 'NONCONFORMANT'}"
+        )
     click.echo(
-        f"{report.package}: {verdict} ({report.resources} resources, {report.rows} rows, "
+        f"{report.package}: {verdict} ({report.resources} resources, {report.rows} rows{graph}, "
         f"{len(report.errors)} errors)"
     )
     for e in report.errors:
@@ -122,9 +127,10 @@ def _print_report(report: ValidationReport) -> None:
 @cli.command("validate")
 @click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
-def validate_command(packages: tuple[Path, ...], as_json: bool) -> None:
-    """Validate packages against their Table Schemas with frictionless."""
-    reports = [validate_package(p) for p in packages]
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL validation of the graph.")
+def validate_command(packages: tuple[Path, ...], as_json: bool, no_shacl: bool) -> None:
+    """Validate packages: tables with frictionless, the graph with pySHACL."""
+    reports = [validate_package(p, shacl=not no_shacl) for p in packages]
     if as_json:
         click.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2))
     else:

@@ -25,7 +25,8 @@ from opendata import __version__
 from opendata.errors import OutputError
 from opendata.kinds import KINDS_BY_KEY
 from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Document, Table
-from opendata.schemas import Schema, all_schemas, generic_schema, schema_text
+from opendata.rdf import package_graph, serialise
+from opendata.schemas import Schema, all_schemas, generic_schema, schema_text, shapes_text
 from opendata.tables import classify_label
 
 KIND_EN = {"预算": "budget", "决算": "final-account"}
@@ -224,7 +225,16 @@ def csv_text(schema: Schema, rows: list[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
-def build(doc: Document, created: str, name: str | None = None) -> dict[str, str]:
+RDF_FILES = {
+    "rdf/graph.ttl": ("text/turtle", "ttl"),
+    "rdf/graph.nt": ("application/n-triples", "nt"),
+    "rdf/graph.jsonld": ("application/ld+json", "jsonld"),
+}
+
+
+def build(
+    doc: Document, created: str, name: str | None = None, base: str | None = None
+) -> dict[str, str]:
     """All files of the package as {relative path: text}."""
     schemas = all_schemas()
     files: dict[str, str] = {}
@@ -315,13 +325,41 @@ def build(doc: Document, created: str, name: str | None = None) -> dict[str, str
         )
         add(res_name, table.title, description, schema_name, _table_rows(table), schema, extra)
 
-    add("facts", "金额事实表", schemas["facts"]["description"], "facts", facts(doc, names))
+    fact_rows = facts(doc, names)
+    add("facts", "金额事实表", schemas["facts"]["description"], "facts", fact_rows)
     for res_name, rows in _derived_rows(doc).items():
         add(res_name, schemas[res_name]["title"], schemas[res_name]["description"], res_name, rows)
 
+    pkg_name = name or package_name(doc)
+    distributions = {path: "text/csv" for path in files if path.endswith(".csv")}
+    distributions.update({path: media for path, (media, _) in RDF_FILES.items()})
+    distributions["datapackage.json"] = "application/json"
+    graph = package_graph(doc, pkg_name, names, fact_rows, distributions, base)
+    files["schemas/shapes.ttl"] = shapes_text()
+    for path, text in serialise(graph).items():
+        files[path] = text
+        media, fmt = RDF_FILES[path]
+        encoded = text.encode("utf-8")
+        resources.append(
+            {
+                "name": "graph-" + fmt,
+                "path": path,
+                "profile": "data-resource",
+                "title": f"Linked data ({fmt})",
+                "description": "The package as RDF: DCAT, ORG, SKOS, W3C Data Cube "
+                "observations for every amount, projects and indicators (vocabulary "
+                "https://w3id.org/opendata-cn/vocab).",
+                "format": fmt,
+                "mediatype": media,
+                "encoding": "utf-8",
+                "bytes": len(encoded),
+                "hash": "sha256:" + hashlib.sha256(encoded).hexdigest(),
+            }
+        )
+
     package: dict[str, Any] = {
-        "profile": "tabular-data-package",
-        "name": name or package_name(doc),
+        "profile": "data-package",
+        "name": pkg_name,
         "title": doc.title
         or f"{doc.year or ''}年{doc.department or ''}{doc.level or ''}{doc.kind or ''}",
         "description": f"{doc.department or ''} {doc.year or ''} 年{doc.level or ''}"

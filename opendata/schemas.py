@@ -352,6 +352,20 @@ def _derived() -> dict[str, Schema]:
     return schemas
 
 
+def toolkit_file(relative: str) -> Path:
+    """A file shipped with the toolkit (``schemas/…``, ``vocab/…``), from a checkout or a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / relative, here / "_data" / relative):
+        if candidate.exists():
+            return candidate
+    return here.parent / relative
+
+
+def shapes_text() -> str:
+    """The SHACL shapes of the package graph (``schemas/shapes.ttl``)."""
+    return toolkit_file("schemas/shapes.ttl").read_text(encoding="utf-8")
+
+
 def all_schemas() -> dict[str, Schema]:
     """Every schema by resource name: table kinds first, then derived resources."""
     result = {kind.key: table_schema(kind) for kind in KINDS}

@@ -1,0 +1,78 @@
+"""The budget vocabulary as a closed rdflib namespace: a misspelt term fails, never mints a URI.
+
+The terms are those of ``vocab/budget.ttl`` (a test keeps the two equal). Other vocabularies
+come from rdflib's own closed namespaces (QB, SKOS, ORG, DCAT, DCTERMS, PROV).
+"""
+
+from __future__ import annotations
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+VOCAB_URI = "https://w3id.org/opendata-cn/vocab"
+
+
+class CNB(DefinedNamespace):
+    """opendata budget vocabulary (``cnb:``)."""
+
+    _NS = Namespace(VOCAB_URI + "#")
+    _fail = True
+
+    BudgetUnit: URIRef
+    Department: URIRef
+    Disclosure: URIRef
+    DisclosureTable: URIRef
+    Indicator: URIRef
+    ProcurementItem: URIRef
+    Project: URIRef
+    amount: URIRef
+    annualGoal: URIRef
+    basis: URIRef
+    budgetPhase: URIRef
+    catalogueItem: URIRef
+    column: URIRef
+    comparator: URIRef
+    currency: URIRef
+    department: URIRef
+    departmentCode: URIRef
+    economicClassification: URIRef
+    fiscalYear: URIRef
+    functionalClassification: URIRef
+    fundingForm: URIRef
+    goal: URIRef
+    hasTable: URIRef
+    indicator: URIRef
+    level: URIRef
+    level1: URIRef
+    level2: URIRef
+    notApplicable: URIRef
+    phase: URIRef
+    printedUnit: URIRef
+    printedValue: URIRef
+    procurementAmount: URIRef
+    procurementItem: URIRef
+    project: URIRef
+    quantity: URIRef
+    row: URIRef
+    rowLabel: URIRef
+    rowRole: URIRef
+    sourceLine: URIRef
+    sourcePage: URIRef
+    structure: URIRef
+    table: URIRef
+    tableKind: URIRef
+    tableNumber: URIRef
+    targetDate: URIRef
+    targetKind: URIRef
+    targetText: URIRef
+    targetUnit: URIRef
+    targetUpper: URIRef
+    targetValue: URIRef
+    unitNature: URIRef
+    unitPrice: URIRef
+    unitRank: URIRef
+
+
+OBEU_DIMENSION = Namespace("http://data.openbudgets.eu/ontology/dsd/dimension/")
+OBEU_MEASURE = Namespace("http://data.openbudgets.eu/ontology/dsd/measure/")
+OBEU_ATTRIBUTE = Namespace("http://data.openbudgets.eu/ontology/dsd/attribute/")

@@ -1,0 +1,377 @@
+"""The linked-data graph of one disclosure: DCAT, ORG, SKOS, W3C Data Cube and PROV.
+
+Built from the model and the ``facts`` rows the package writer made, so the graph and the CSVs
+say the same. Every printed amount becomes a ``qb:Observation`` of the disclosure's
+``qb:DataSet`` (structure ``cnb:structure``): dimensions department, fiscal year, phase, table,
+row, functional and economic classification (``cnb:notApplicable`` for rows without such a
+code) and column; measure ``cnb:amount`` in 元 as ``xsd:decimal``; the printed unit and value as
+attributes. URIs follow :mod:`opendata.uris`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
+
+from opendata.kinds import KINDS_BY_KEY
+from opendata.lines import mend_spaces
+from opendata.model import Document
+from opendata.namespace import CNB, VOCAB_URI
+from opendata.uris import Minter, base_uri, department_key, key, scheme_uri
+
+CNY = URIRef("http://publications.europa.eu/resource/authority/currency/CNY")
+IANA = "https://www.iana.org/assignments/media-types/"
+PHASES = {"预算": ("budget", "budget", "预算"), "决算": ("final-account", "final account", "决算")}
+SCHEME_TITLES = {
+    "functional": ("政府收支分类科目（支出功能分类）", "functional classification of expenditure"),
+    "economic": ("政府收支分类科目（支出经济分类）", "economic classification of expenditure"),
+}
+CONTEXT = {
+    "cnb": VOCAB_URI + "#",
+    "qb": str(QB),
+    "skos": str(SKOS),
+    "org": str(ORG),
+    "dcat": str(DCAT),
+    "dct": str(DCTERMS),
+    "prov": str(PROV),
+    "xsd": str(XSD),
+    "rdfs": str(RDFS),
+}
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def _decimal(value: Decimal | str) -> Literal:
+    return Literal(format(Decimal(value), "f"), datatype=XSD.decimal)
+
+
+class _Builder:
+    def __init__(self, doc: Document, package: str, base: str | None) -> None:
+        self.doc = doc
+        self.base = base_uri(base)
+        dept = doc.department or doc.title or package
+        self.mint = Minter(self.base, package, department_key(doc.department_code, dept), doc.year)
+        self.g = Graph(bind_namespaces="none")
+        for prefix, uri in CONTEXT.items():
+            self.g.bind(prefix, uri)
+
+    def add(self, s: str | URIRef, p: URIRef, o: object) -> None:
+        if o is None or o == "":
+            return
+        obj = o if isinstance(o, URIRef | Literal) else Literal(o)
+        self.g.add((URIRef(s), p, obj))
+
+    # -- code lists ------------------------------------------------------------------------------
+    def concept(
+        self,
+        scheme: str,
+        code: str,
+        label: str | None,
+        year: int | None = None,
+        broader: str | None = None,
+        en: str | None = None,
+    ) -> URIRef:
+        uri = URIRef(self.mint.concept(scheme, code, year))
+        scheme_ref = URIRef(scheme_uri(self.base, scheme, year))
+        if (uri, RDF.type, SKOS.Concept) not in self.g:
+            self.add(uri, RDF.type, SKOS.Concept)
+            self.add(uri, SKOS.notation, code)
+            self.add(uri, SKOS.inScheme, scheme_ref)
+            self.add(scheme_ref, RDF.type, SKOS.ConceptScheme)
+            if broader:
+                self.add(uri, SKOS.broader, broader)
+            else:
+                self.add(uri, SKOS.topConceptOf, scheme_ref)
+                self.add(scheme_ref, SKOS.hasTopConcept, uri)
+        if label and (uri, SKOS.prefLabel, None) not in self.g:
+            self.add(uri, SKOS.prefLabel, _zh(label))
+        if en and not any(
+            getattr(o, "language", None) == "en" for o in self.g.objects(uri, SKOS.prefLabel)
+        ):
+            self.add(uri, SKOS.prefLabel, Literal(en, lang="en"))
+        return uri
+
+    def code(self, scheme: str, code: str, label: str | None) -> URIRef:
+        """A classification concept of the document's year, with its parents from the prefix."""
+        year = self.doc.year
+        parent = None
+        if len(code) > 3:
+            parent = self.code(scheme, code[:-2], None)
+        title = SCHEME_TITLES[scheme]
+        scheme_ref = URIRef(scheme_uri(self.base, scheme, year))
+        self.add(scheme_ref, DCTERMS.title, _zh(f"{year or ''}年{title[0]}"))
+        self.add(scheme_ref, DCTERMS.title, Literal(f"{title[1]}, {year} edition", lang="en"))
+        return self.concept(scheme, code, label, year, parent)
+
+    # -- the parts -------------------------------------------------------------------------------
+    def disclosure(self, distributions: dict[str, str]) -> None:
+        doc, m = self.doc, self.mint
+        self.add(m.disclosure, RDF.type, CNB.Disclosure)
+        self.add(m.disclosure, RDF.type, DCAT.Dataset)
+        self.add(m.disclosure, DCTERMS.title, _zh(doc.title or m.package))
+        self.add(m.disclosure, DCTERMS.identifier, m.package)
+        self.add(m.disclosure, DCTERMS.publisher, URIRef(m.department_uri))
+        if doc.year:
+            self.add(m.disclosure, CNB.fiscalYear, Literal(str(doc.year), datatype=XSD.gYear))
+        if doc.kind in PHASES:
+            self.add(m.disclosure, CNB.phase, self.phase())
+        self.add(m.disclosure, CNB.level, doc.level)
+        self.add(
+            m.disclosure, DCTERMS.license, URIRef("http://opendefinition.org/licenses/notspecified")
+        )
+        for name in doc.source_files:
+            source = URIRef(f"{m.disclosure}/source/{key(name)}")
+            self.add(source, RDF.type, PROV.Entity)
+            self.add(source, DCTERMS.title, name)
+            self.add(source, DCTERMS.identifier, f"sha256:{doc.sha256.get(name, '')}")
+            self.add(m.disclosure, PROV.wasDerivedFrom, source)
+        for path, media in distributions.items():
+            dist = URIRef(m.distribution(path))
+            self.add(m.disclosure, DCAT.distribution, dist)
+            self.add(dist, RDF.type, DCAT.Distribution)
+            self.add(dist, DCTERMS.title, path)
+            self.add(dist, DCAT.mediaType, URIRef(IANA + media))
+
+    def phase(self) -> URIRef:
+        key_, en, zh = PHASES[self.doc.kind or "预算"]
+        return self.concept("phase", key_, zh, en=en)
+
+    def department(self) -> None:
+        doc, m = self.doc, self.mint
+        dept = URIRef(m.department_uri)
+        self.add(dept, RDF.type, CNB.Department)
+        self.add(dept, RDF.type, ORG.Organization)
+        self.add(dept, SKOS.prefLabel, _zh(doc.department or m.department))
+        self.add(dept, CNB.departmentCode, doc.department_code)
+        for unit in doc.units:
+            uri = URIRef(m.unit(unit.name))
+            self.add(uri, RDF.type, CNB.BudgetUnit)
+            self.add(uri, RDF.type, ORG.Organization)
+            self.add(uri, SKOS.prefLabel, _zh(unit.name))
+            self.add(uri, ORG.subOrganizationOf, dept)
+            self.add(dept, ORG.hasSubOrganization, uri)
+            self.add(uri, CNB.unitNature, unit.nature)
+            self.add(uri, CNB.unitRank, unit.rank)
+            self.add(uri, CNB.fundingForm, unit.funding)
+            self.add(uri, CNB.sourceLine, Literal(unit.source.line, datatype=XSD.integer))
+
+    def tables(self, names: dict[int, str]) -> None:
+        m = self.mint
+        source = URIRef(f"{m.disclosure}/source/{key(self.doc.source_files[0])}")
+        for index, table in enumerate(self.doc.tables):
+            uri = URIRef(m.table(names[index]))
+            self.add(uri, RDF.type, CNB.DisclosureTable)
+            self.add(uri, DCTERMS.title, _zh(table.title))
+            self.add(uri, CNB.tableKind, table.kind)
+            self.add(uri, CNB.tableNumber, table.number)
+            self.add(uri, DCTERMS.isPartOf, URIRef(m.disclosure))
+            self.add(m.disclosure, CNB.hasTable, uri)
+            file_source = URIRef(f"{m.disclosure}/source/{key(table.source.file)}")
+            self.add(uri, PROV.wasDerivedFrom, file_source if table.source.file else source)
+            self.add(uri, CNB.sourceLine, Literal(table.source.line, datatype=XSD.integer))
+            if table.source.page is not None:
+                self.add(uri, CNB.sourcePage, Literal(table.source.page, datatype=XSD.integer))
+
+    def observations(self, facts: list[dict[str, str]]) -> None:
+        doc, m = self.doc, self.mint
+        dataset = URIRef(m.dataset)
+        self.add(dataset, RDF.type, QB.DataSet)
+        self.add(dataset, QB.structure, CNB.structure)
+        self.add(dataset, CNB.currency, CNY)
+        self.add(dataset, DCTERMS.title, _zh(f"{doc.title or m.package}：金额"))
+        self.add(m.disclosure, DCTERMS.hasPart, dataset)
+        self.add(CNB.notApplicable, RDF.type, SKOS.Concept)
+        seen: dict[tuple[str, str], int] = {}
+        rows: dict[tuple[str, str, str], str] = {}
+        for fact in facts:
+            if not fact["amount_yuan"] or doc.year is None:
+                continue  # no unit or no year: the amount stays in facts.csv only
+            resource, label = fact["resource"], fact["label"]
+            ref = (resource, fact["row"], fact["code"] or label)
+            if ref not in rows:  # the row's key: its code, else its label, else "unlabelled"
+                base_key = fact["code"] or label or "unlabelled"
+                count = seen.get((resource, base_key), 0) + 1
+                seen[(resource, base_key)] = count
+                rows[ref] = base_key if count == 1 else f"{base_key}#{count}"
+            row_key = rows[ref]
+            obs = URIRef(m.observation(resource, row_key, fact["column"]))
+            self.add(obs, RDF.type, QB.Observation)
+            self.add(obs, QB.dataSet, dataset)
+            self.add(obs, CNB.department, URIRef(m.department_uri))
+            self.add(obs, CNB.fiscalYear, Literal(str(doc.year), datatype=XSD.gYear))
+            self.add(obs, CNB.budgetPhase, self.phase())
+            self.add(obs, CNB.table, URIRef(m.table(resource)))
+            self.add(obs, CNB.row, row_key)
+            functional = economic = CNB.notApplicable
+            if fact["code"] and fact["code_scheme"] == "functional":
+                functional = self.code("functional", fact["code"], label or None)
+            elif fact["code"] and fact["code_scheme"] == "economic":
+                economic = self.code("economic", fact["code"], label or None)
+            self.add(obs, CNB.functionalClassification, functional)
+            self.add(obs, CNB.economicClassification, economic)
+            self.add(obs, CNB.column, self.column(fact))
+            self.add(obs, CNB.amount, _decimal(fact["amount_yuan"]))
+            self.add(obs, CNB.printedUnit, fact["unit"])
+            self.add(obs, CNB.printedValue, fact["printed"])
+            self.add(obs, CNB.rowLabel, label)
+            self.add(obs, CNB.rowRole, fact["role"])
+            self.add(obs, CNB.sourceLine, Literal(int(fact["line"]), datatype=XSD.integer))
+            if fact["page"]:
+                self.add(obs, CNB.sourcePage, Literal(int(fact["page"]), datatype=XSD.integer))
+
+    def column(self, fact: dict[str, str]) -> URIRef:
+        kind = KINDS_BY_KEY.get(fact["table_kind"])
+        field = next((f for f in kind.fields if f.name == fact["column"]), None) if kind else None
+        label = (field.concept or field.title) if field else fact["concept"] or fact["column"]
+        en = field.description.rstrip(".") if field else None
+        return self.concept("column", fact["column"], label, en=en)
+
+    def projects(self) -> dict[str, URIRef]:
+        doc, m = self.doc, self.mint
+        by_name: dict[str, URIRef] = {}
+        dept = URIRef(m.department_uri)
+        for project in doc.projects:
+            uri = URIRef(m.project(project.name))
+            by_name[mend_spaces(project.name)] = uri
+            self.add(uri, RDF.type, CNB.Project)
+            self.add(uri, SKOS.prefLabel, _zh(project.name))
+            self.add(dept, CNB.project, uri)
+            self.add(uri, PROV.wasDerivedFrom, URIRef(m.disclosure))
+            if project.goal:
+                self.add(uri, CNB.goal, _zh(project.goal))
+            if project.annual_goal:
+                self.add(uri, CNB.annualGoal, _zh(project.annual_goal))
+            self.add(uri, CNB.sourceLine, Literal(project.source.line, datatype=XSD.integer))
+            seen: dict[str, int] = {}
+            for ind in project.indicators:
+                seen[ind.level3] = seen.get(ind.level3, 0) + 1
+                level3 = ind.level3 if seen[ind.level3] == 1 else f"{ind.level3}#{seen[ind.level3]}"
+                self.indicator(uri, m.indicator(project.name, level3), ind)
+        return by_name
+
+    def indicator(self, project: URIRef, uri_text: str, ind: object) -> None:
+        from opendata.model import Indicator
+
+        assert isinstance(ind, Indicator)
+        uri, t = URIRef(uri_text), ind.target
+        self.add(project, CNB.indicator, uri)
+        self.add(uri, RDF.type, CNB.Indicator)
+        self.add(uri, SKOS.prefLabel, _zh(ind.level3 or ind.target.verbatim))
+        if ind.description:
+            self.add(uri, DCTERMS.description, _zh(ind.description))
+        if ind.level1:
+            level1 = self.concept("indicator-category", ind.level1, ind.level1)
+            self.add(uri, CNB.level1, level1)
+            if ind.level2:
+                level2 = self.concept(
+                    "indicator-category",
+                    f"{ind.level1}/{ind.level2}",
+                    ind.level2,
+                    broader=str(level1),
+                )
+                self.add(uri, CNB.level2, level2)
+        self.add(uri, CNB.targetText, t.verbatim)
+        self.add(uri, CNB.targetKind, t.kind)
+        self.add(uri, CNB.comparator, t.comparator)
+        if t.value is not None:
+            self.add(uri, CNB.targetValue, _decimal(t.value))
+        if t.upper is not None:
+            self.add(uri, CNB.targetUpper, _decimal(t.upper))
+        self.add(uri, CNB.targetUnit, t.unit)
+        if t.date is not None:
+            self.add(uri, CNB.targetDate, Literal(t.date.isoformat(), datatype=XSD.date))
+        if ind.basis:
+            self.add(uri, CNB.basis, _zh(ind.basis))
+        self.add(uri, CNB.sourceLine, Literal(ind.source.line, datatype=XSD.integer))
+
+    def procurement(self, projects: dict[str, URIRef]) -> None:
+        from opendata.model import UNIT_TO_YUAN
+
+        m = self.mint
+        for table in self.doc.tables:
+            if table.kind != "procurement":
+                continue
+            factor = UNIT_TO_YUAN.get(table.unit or "")
+            names = [c.name for c in table.columns]
+            current_project = ""
+            seen: dict[tuple[str, str, str], int] = {}
+            for row in table.rows:
+                cells = dict(zip(names, row.cells, strict=True))
+                project = cells["project_name"].text if "project_name" in cells else ""
+                current_project = project or current_project
+                item = cells["item_name"].text if "item_name" in cells else ""
+                if not item or row.role != "detail":
+                    continue
+                code = cells["catalogue_code"].text if "catalogue_code" in cells else ""
+                extra = "|".join(cells[f].text for f in ("method", "economic_code") if f in cells)
+                item_key = f"{item}|{extra}" if extra.strip("|") else item
+                seen[(current_project, item_key, code)] = (
+                    seen.get((current_project, item_key, code), 0) + 1
+                )
+                count = seen[(current_project, item_key, code)]
+                item_key += f"#{count}" if count > 1 else ""
+                uri = URIRef(m.procurement_item(current_project, item_key, code))
+                self.add(uri, RDF.type, CNB.ProcurementItem)
+                self.add(uri, SKOS.prefLabel, _zh(item))
+                if re.fullmatch(r"[ABC]\d{0,10}", code):
+                    self.add(
+                        uri,
+                        CNB.catalogueItem,
+                        URIRef(f"{scheme_uri(self.base, 'procurement', 2022)}/{code}"),
+                    )
+                for field, prop in (
+                    ("quantity", CNB.quantity),
+                    ("unit_price", CNB.unitPrice),
+                    ("total", CNB.procurementAmount),
+                ):
+                    cell = cells.get(field)
+                    if cell is None or cell.value is None:
+                        continue
+                    scale = Decimal(1) if field == "quantity" else factor
+                    if scale is not None:
+                        self.add(uri, prop, _decimal(cell.value * scale))
+                owner = projects.get(mend_spaces(current_project))
+                if owner is not None:
+                    self.add(owner, CNB.procurementItem, uri)
+                else:
+                    self.add(uri, DCTERMS.isPartOf, URIRef(m.disclosure))
+                self.add(uri, CNB.sourceLine, Literal(row.source.line, datatype=XSD.integer))
+
+
+def package_graph(
+    doc: Document,
+    package: str,
+    names: dict[int, str],
+    facts: list[dict[str, str]],
+    distributions: dict[str, str],
+    base: str | None = None,
+) -> Graph:
+    """The graph of one package: disclosure, department, tables, amounts, projects, procurement."""
+    builder = _Builder(doc, package, base)
+    builder.disclosure(distributions)
+    builder.department()
+    builder.tables(names)
+    builder.observations(facts)
+    builder.procurement(builder.projects())
+    return builder.g
+
+
+def serialise(graph: Graph) -> dict[str, str]:
+    """The graph as Turtle, N-Triples (sorted) and JSON-LD with a context, deterministically."""
+    nt = sorted(set(graph.serialize(format="nt").splitlines()) - {""})
+    jsonld = json.loads(graph.serialize(format="json-ld", context=CONTEXT, auto_compact=True))
+    nodes = jsonld.get("@graph", [jsonld])
+    nodes = sorted(nodes, key=lambda n: str(n.get("@id", "")))
+    document = {"@context": CONTEXT, "@graph": nodes}
+    return {
+        "rdf/graph.ttl": graph.serialize(format="turtle"),
+        "rdf/graph.nt": "\n".join(nt) + "\n",
+        "rdf/graph.jsonld": json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+        + "\n",
+    }
