@@ -27,6 +27,7 @@ from opendata.errors import OpendataError
 from opendata.reader import document_lines
 from opendata.schemas import write_schemas
 from opendata.validate import ValidationReport, validate_package
+from opendata.vocab import write_vocab
 
 EXIT_FINDINGS = 1
 
@@ -147,6 +148,22 @@ def lines_command(path: Path) -> None:
     for line in document_lines(path):
         page = f"{line.page:>4} " if line.page is not None else ""
         click.echo(f"{page}{line.number:>5}  {line.text}")
+
+
+@cli.command("vocab")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="vocab",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write into.",
+)
+def vocab_command(out_dir: Path) -> None:
+    """Write the vocabulary page (README.md) and the code lists (codelists.ttl) of vocab/."""
+    for path in write_vocab(out_dir):
+        click.echo(str(path))
 
 
 @cli.command("schemas")

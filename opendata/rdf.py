@@ -48,7 +48,9 @@ def _zh(text: str) -> Literal:
 
 
 def _decimal(value: Decimal | str) -> Literal:
-    return Literal(format(Decimal(value), "f"), datatype=XSD.decimal)
+    """An xsd:decimal with a decimal point (Turtle writes it so; N-Triples and JSON-LD agree)."""
+    text = format(Decimal(value), "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 class _Builder:
@@ -105,9 +107,25 @@ class _Builder:
             parent = self.code(scheme, code[:-2], None)
         title = SCHEME_TITLES[scheme]
         scheme_ref = URIRef(scheme_uri(self.base, scheme, year))
+        if scheme == "functional" and len(code) == 3:
+            self.cofog(code)
         self.add(scheme_ref, DCTERMS.title, _zh(f"{year or ''}年{title[0]}"))
         self.add(scheme_ref, DCTERMS.title, Literal(f"{title[1]}, {year} edition", lang="en"))
         return self.concept(scheme, code, label, year, parent)
+
+    def cofog(self, code: str) -> None:
+        """A functional class's alignment to COFOG 1999, with its basis (see docs/)."""
+        from opendata.codelists import FUNCTIONAL_TO_COFOG, FUNCTIONAL_UNMAPPED
+
+        concept = URIRef(self.mint.concept("functional", code, self.doc.year))
+        if code in FUNCTIONAL_TO_COFOG:
+            target, match, basis = FUNCTIONAL_TO_COFOG[code]
+            self.add(
+                concept, SKOS[match], URIRef(f"{scheme_uri(self.base, 'cofog', 1999)}/{target}")
+            )
+            self.add(concept, SKOS.editorialNote, Literal(basis, lang="en"))
+        elif code in FUNCTIONAL_UNMAPPED:
+            self.add(concept, SKOS.editorialNote, Literal(FUNCTIONAL_UNMAPPED[code], lang="en"))
 
     # -- the parts -------------------------------------------------------------------------------
     def disclosure(self, distributions: dict[str, str]) -> None:
