@@ -90,10 +90,17 @@ def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise InputError(
-                "the file is neither UTF-8 nor GB18030 text", path=path, line=line
-            ) from exc
+            if exc.start >= len(data) - 3:  # cut inside the last character
+                text = data[: exc.start].decode("gb18030")
+                notes.append(
+                    f"the file ends inside a GB18030 character ({len(data) - exc.start} "
+                    "trailing bytes dropped): it is probably truncated"
+                )
+            else:
+                line = data.count(b"\n", 0, exc.start) + 1
+                raise InputError(
+                    "the file is neither UTF-8 nor GB18030 text", path=path, line=line
+                ) from exc
     if not text.strip().strip("\ufeff"):
         raise InputError("the file is empty; expected a budget disclosure as text", path=path)
     return text, notes

@@ -142,8 +142,12 @@ def _derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
         return {"line": str(source.line), "page": "" if source.page is None else str(source.page)}
 
     projects, indicators = [], []
+    keys: set[str] = set()
     for index, project in enumerate(doc.projects, start=1):
         key = f"p{project.number if project.number is not None else index:02d}"
+        if key in keys:  # the same printed number twice: keep the keys unique
+            key = f"{key}-{index}"
+        keys.add(key)
         projects.append(
             {
                 "project": key,

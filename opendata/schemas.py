@@ -124,10 +124,6 @@ def table_schema(kind: TableKind) -> Schema:
         "missingValues": MISSING,
         "primaryKey": ["row"],
     }
-    if has_code:
-        schema["foreignKeys"] = [
-            {"fields": ["parent_code"], "reference": {"resource": "", "fields": ["code"]}}
-        ]
     return schema
 
 

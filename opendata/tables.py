@@ -23,7 +23,7 @@ from opendata.model import NOT_APPLICABLE, Cell, Column, Finding, Row, Source, T
 DEPT_RE = re.compile(r"^(\d{3,12})\s+(\S.*)$")
 DEPT_KEY_RE = re.compile(
     r"^(?:编制单位|部门名称|单位名称|预算单位|编制部门|预算主管部门|主管部门|部门)[:：]\s*"
-    r"(\S.*?)(?:\s+(?:金额)?单位[:：].*)?$"
+    r"(\S.*?)(?:\s*(?:金额)?单位[:：].*)?$"
 )
 YEAR_RE = re.compile(r"(?:预算|决算)?年度[:：]\s*(\d{4})?")
 BARE_YEAR_RE = re.compile(r"^(\d{4})\s*年?度?$")
@@ -222,7 +222,7 @@ class TableReader:
             filled = [(n, c) for n, c in enumerate(cells) if c]
             if looks_like_data(cells):
                 return self._header_end(rows[:k], i, width, None)
-            last = k == len(rows) - 1 or any(looks_like_data(r.cells) for r in rows[k + 1 :])
+            last = k == len(rows) - 1 or looks_like_data(rows[k + 1].cells)
             if filled and filled[0][0] <= 1 and classify_label(filled[0][1]) == "total":
                 rest = [c for n, c in filled[1:]]
                 if all(parse_number(c) is not None or _placeholder(c) for c in rest):
@@ -282,6 +282,7 @@ class TableReader:
         header_left = 0  # header rows that may still be repeated after a page break
         right: list[Row] = []
         if pending is not None:
+            pending = (pending + [""] * width)[:width]
             self._row(table, self.lines[i - 1], pending[: width // groups], False)
         while i < len(self.lines):
             line = self.lines[i]
