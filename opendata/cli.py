@@ -82,6 +82,12 @@ def cli() -> None:
     help="ISO timestamp for 'created' (default: now, or kept when the package is unchanged).",
 )
 @click.option("--strict", is_flag=True, help="Write nothing for a document with reader errors.")
+@click.option(
+    "--base",
+    envvar="OPENDATA_BASE",
+    help="Base of the URIs the graph mints "
+    "(default https://w3id.org/opendata-cn/; also OPENDATA_BASE).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every reader finding, not only errors.")
 def convert_command(
     inputs: tuple[Path, ...],
@@ -90,11 +96,18 @@ def convert_command(
     name: str | None,
     created: str | None,
     strict: bool,
+    base: str | None,
     verbose: bool,
 ) -> None:
-    """Read disclosures (text) and write one data package per disclosure."""
+    """Read disclosures (PDF or text) and write one data package per disclosure."""
     results = convert(
-        list(inputs), out_dir, as_one=as_one, name=name, created=created, strict=strict
+        list(inputs),
+        out_dir,
+        as_one=as_one,
+        name=name,
+        created=created,
+        strict=strict,
+        base=base,
     )
     for result in results:
         _print_convert(result, verbose)

@@ -58,6 +58,7 @@ def convert_one(
     created: str | None = None,
     strict: bool = False,
     taken: dict[str, str] | None = None,
+    base: str | None = None,
 ) -> ConvertResult:
     """Read ``paths`` as one disclosure and write its package under ``out_dir``.
 
@@ -80,7 +81,7 @@ def convert_one(
                     path=paths[0],
                 )
             taken[pkg_name] = result.inputs[0]
-        result.written = write_package(doc, out_dir, name=pkg_name, created=created)
+        result.written = write_package(doc, out_dir, name=pkg_name, created=created, base=base)
     except OpendataError as exc:
         result.error = exc
     return result
@@ -94,11 +95,14 @@ def convert(
     name: str | None = None,
     created: str | None = None,
     strict: bool = False,
+    base: str | None = None,
 ) -> list[ConvertResult]:
     """Convert each input as its own disclosure, or all of them as one (``as_one``)."""
     groups = [inputs] if as_one else [[p] for p in inputs]
     taken: dict[str, str] = {}
     return [
-        convert_one(group, out_dir, name=name, created=created, strict=strict, taken=taken)
+        convert_one(
+            group, out_dir, name=name, created=created, strict=strict, taken=taken, base=base
+        )
         for group in groups
     ]

@@ -421,7 +421,12 @@ def _created_of(files: dict[str, str] | None) -> str | None:
 
 
 def write_package(
-    doc: Document, out_dir: Path | str, *, name: str | None = None, created: str | None = None
+    doc: Document,
+    out_dir: Path | str,
+    *,
+    name: str | None = None,
+    created: str | None = None,
+    base: str | None = None,
 ) -> WriteResult:
     """Write ``out_dir/<name>/`` atomically; an unchanged package is left as it is."""
     out_dir = Path(out_dir)
@@ -435,11 +440,11 @@ def write_package(
         )
     existing = _read_existing(target)
     now = created or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    files = build(doc, _created_of(existing) or now, pkg_name)
+    files = build(doc, _created_of(existing) or now, pkg_name, base)
     if existing == files:
         return WriteResult(target, pkg_name, "unchanged")
     if existing is not None:
-        files = build(doc, now, pkg_name)
+        files = build(doc, now, pkg_name, base)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{pkg_name}.", dir=out_dir))
