@@ -30,7 +30,7 @@ BARE_YEAR_RE = re.compile(r"^(\d{4})\s*年?度?$")
 UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|万元|元)")
 AS_OF_RE = re.compile(r"^截[止至](?:时间|日期)?[:：]\s*(\S+)")
 NOTE_RE = re.compile(r"^(?:注|备注|说明)\s*\d*\s*[:：]")
-NUMBER_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[-−]?\.\d+$")
+NUMBER_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[-−]?\.\d+$", re.ASCII)
 NUMBERED_RE = re.compile(r"^[一二三四五六七八九十]+[、．.]")
 CODE_PATTERNS = {
     "functional": re.compile(r"^\d{3}(?:\d{2}){0,2}$"),

@@ -15,24 +15,21 @@ import csv
 import io
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from opendata.catalogue import find_kind, normalise_title
-from opendata.cli import cli
 from opendata.errors import OutputError
 from opendata.package import write_package
 from opendata.reader import read_document
 from opendata.validate import validate_package
+from tests.cli_helpers import invoke, run_script
+from tests.conftest import SAMPLE
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "qinhuangdao-etdz-party-building-2023-budget.txt"
 CREATED = "2024-01-01T00:00:00Z"
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 
@@ -73,32 +70,6 @@ def edited(path: Path, edits: dict[int, Callable[[str], str]]) -> Path:
     for number, edit in edits.items():
         lines[number - 1] = edit(lines[number - 1])
     return write_sample(path, lines)
-
-
-def invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def console_script() -> list[str]:
-    """The installed ``opendata`` entry point (``opendata.cli:main``)."""
-    script = Path(sys.executable).with_name("opendata")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from opendata.cli import main; main()"]  # pragma: no cover
-
-
-def run_script(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [*console_script(), *(str(a) for a in args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    assert "Traceback" not in done.stdout, done.stdout
-    return done
 
 
 def entries(out: Path) -> list[str]:

@@ -14,21 +14,19 @@ import csv
 import inspect
 import io
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from opendata.cli import cli
 from opendata.convert import convert
 from opendata.errors import InputError, OpendataError
 from opendata.reader import read_document
 from opendata.validate import ValidationReport, validate_package
+from tests.cli_helpers import invoke, run_script
 from tests.conftest import ROOT, SAMPLE
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -41,30 +39,6 @@ needs_corpus = pytest.mark.skipif(not TABLES_PDF.is_file(), reason="../shared/co
 
 
 # -- helpers -------------------------------------------------------------------------------
-def invoke(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def console_script() -> list[str]:
-    """The installed ``opendata`` entry point (``opendata.cli:main``)."""
-    script = Path(sys.executable).with_name("opendata")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from opendata.cli import main; main()"]  # pragma: no cover
-
-
-def run_script(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [*console_script(), *(str(a) for a in args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    assert "Traceback" not in done.stdout, done.stdout
-    return done
 
 
 def error_message(result: Result, path: Path) -> str:
