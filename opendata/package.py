@@ -443,8 +443,10 @@ def write_package(
     files = build(doc, _created_of(existing) or now, pkg_name, base)
     if existing == files:
         return WriteResult(target, pkg_name, "unchanged")
-    if existing is not None:
-        files = build(doc, now, pkg_name, base)
+    if existing is not None:  # changed: only 'created' differs from the build above
+        descriptor = json.loads(files["datapackage.json"])
+        descriptor["created"] = now
+        files["datapackage.json"] = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{pkg_name}.", dir=out_dir))

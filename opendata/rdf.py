@@ -19,7 +19,7 @@ from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
 
 from opendata.kinds import KINDS_BY_KEY
 from opendata.lines import mend_spaces
-from opendata.model import Document
+from opendata.model import Document, Indicator
 from opendata.namespace import CNB, VOCAB_URI
 from opendata.uris import Minter, base_uri, department_key, key, scheme_uri
 
@@ -273,10 +273,7 @@ class _Builder:
                 self.indicator(uri, m.indicator(project.name, level3), ind)
         return by_name
 
-    def indicator(self, project: URIRef, uri_text: str, ind: object) -> None:
-        from opendata.model import Indicator
-
-        assert isinstance(ind, Indicator)
+    def indicator(self, project: URIRef, uri_text: str, ind: Indicator) -> None:
         uri, t = URIRef(uri_text), ind.target
         self.add(project, CNB.indicator, uri)
         self.add(uri, RDF.type, CNB.Indicator)
