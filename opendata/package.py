@@ -201,7 +201,17 @@ def _derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
             {"term": g.term, "definition": g.definition, **where(g.source)} for g in doc.glossary
         ],
         "sections": [
-            {"section": str(n), "heading": s.heading, "text": s.text, **where(s.source)}
+            {
+                "section": str(n),
+                "heading": s.heading,
+                "text": s.text,
+                "file": s.source.file,
+                **where(s.source),
+                "text_lines": " ".join(str(x.line) for x in s.lines),
+                "text_pages": " ".join("" if x.page is None else str(x.page) for x in s.lines)
+                if any(x.page is not None for x in s.lines)
+                else "",
+            }
             for n, s in enumerate(doc.sections, start=1)
         ],
         "reader_findings": [
