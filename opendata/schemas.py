@@ -354,6 +354,49 @@ def _derived() -> dict[str, Schema]:
             ],
             "primaryKey": ["finding"],
         },
+        "audit": {
+            "title": "一致性审核",
+            "description": "Every check of the consistency audit (opendata audit): the rule, its "
+            "status (PASS, FAIL, WARN, SKIP), where it looked, the expected and actual values.",
+            "fields": [
+                _f("check", "integer", "序号", "Number.", constraints={"required": True}),
+                _f(
+                    "rule",
+                    "string",
+                    "规则",
+                    "Rule id (see the README).",
+                    constraints={"required": True},
+                ),
+                _f(
+                    "status",
+                    "string",
+                    "结果",
+                    "PASS, FAIL (an error), WARN (a warning) or SKIP (the rule could not run).",
+                    constraints={"required": True, "enum": ["PASS", "FAIL", "WARN", "SKIP"]},
+                ),
+                _f(
+                    "severity",
+                    "string",
+                    "级别",
+                    "The rule's severity.",
+                    constraints={"enum": ["error", "warning"]},
+                ),
+                _f("table", "string", "表格", "Table (printed title) the check looked at."),
+                _f("row", "string", "行", "Row: code or label."),
+                _f("column", "string", "列", "Column: concept or header."),
+                _f("file", "string", "文件", "Source file."),
+                _f("line", "integer", "行号", "Source line.", constraints={"minimum": 1}),
+                _f("page", "integer", "页码", "Source page, where known."),
+                _f("sentence", "string", "原文", "The sentence of the narrative checked."),
+                _f("expected", "number", "应为", "Expected value, in `unit`."),
+                _f("actual", "number", "实为", "Actual value, in `unit`."),
+                _f("difference", "number", "差额", "Actual minus expected."),
+                _f("unit", "string", "单位", "Unit of the values (元, 万元, %)."),
+                _f("message_zh", "string", "说明", "The finding in Chinese."),
+                _f("message_en", "string", "Message", "The finding in English."),
+            ],
+            "primaryKey": ["check"],
+        },
     }
     for schema in schemas.values():
         schema["$schema"] = "https://specs.frictionlessdata.io/schemas/table-schema.json"

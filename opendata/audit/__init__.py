@@ -9,6 +9,7 @@ warning-level rule failed) or ``SKIP`` (the rule could not run here; the check s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from opendata.audit import across, codes, completeness, narrative, quality, within
 from opendata.audit.core import AuditReport, CellRef, Check, Rule
@@ -227,4 +228,46 @@ def audit_document(doc: Document, rules: Iterable[str] | None = None) -> AuditRe
     return report
 
 
-__all__ = ["RULES", "AuditReport", "CellRef", "Check", "Rule", "audit_document"]
+def audit_package(package: str | Path) -> AuditReport:
+    """Audit a written package (read back into the model with :mod:`opendata.load`)."""
+    from opendata.load import load_document
+
+    return audit_document(load_document(package))
+
+
+def check_record(check: Check) -> dict[str, object]:
+    """A check as plain data (amounts as exact decimal strings), for JSON."""
+
+    def text(value: object) -> str | None:
+        return None if value is None else format(value, "f")
+
+    return {
+        "rule": check.rule,
+        "status": check.status,
+        "severity": check.severity,
+        "table": check.table or None,
+        "row": check.row or None,
+        "column": check.column or None,
+        "file": check.source.file if check.source else None,
+        "line": check.source.line if check.source and check.source.line > 0 else None,
+        "page": check.source.page if check.source else None,
+        "sentence": check.sentence or None,
+        "expected": text(check.expected),
+        "actual": text(check.actual),
+        "difference": text(check.difference),
+        "unit": check.unit or None,
+        "message_zh": check.message_zh,
+        "message_en": check.message_en,
+    }
+
+
+__all__ = [
+    "RULES",
+    "AuditReport",
+    "CellRef",
+    "Check",
+    "Rule",
+    "audit_document",
+    "audit_package",
+    "check_record",
+]

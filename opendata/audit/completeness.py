@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from opendata.audit.core import Check, skip
 from opendata.audit.text import sentences
+from opendata.kinds import KINDS_BY_KEY
 from opendata.model import Document
 
 #: The standard tables of a disclosure, as groups of interchangeable kinds.
@@ -118,7 +119,11 @@ def units(doc: Document) -> Iterator[Check]:
     """Every table with amounts states its unit (元 / 万元)."""
     ran = False
     for table in doc.tables:
-        if not any(c.kind == "amount" for c in table.columns):
+        kind = KINDS_BY_KEY.get(table.kind)
+        amounts = any(c.kind == "amount" for c in table.columns) or (
+            kind is not None and any(f.kind == "amount" for f in kind.fields)
+        )
+        if not amounts:
             continue
         ran = True
         yield Check(
