@@ -3,10 +3,10 @@
 The audit (and anything else that reads the model) can then run on a package alone, without
 the source files it was converted from. What comes back is what the package keeps: document
 metadata, the tables (kind, title, unit, notes, rows with roles, codes, labels and cells, each
-row with its source line and page) and the narrative sections with the line of every text
-line. Amount cells come back with their normalised text (``1240.26``), blank and ``-`` as
-written; projects, indicators and units are not rebuilt because nothing downstream needs them
-from a package yet.
+row with its source line and page), the narrative sections with the line of every text
+line, and the reader's findings. Amount cells come back with their normalised text
+(``1240.26``), blank and ``-`` as written; projects, indicators and units are not rebuilt,
+because nothing downstream needs them from a package yet.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from opendata.errors import InputError
 from opendata.kinds import KINDS_BY_KEY
-from opendata.model import Cell, Column, Document, Row, Section, Source, Table
+from opendata.model import Cell, Column, Document, Finding, Row, Section, Source, Table
 
 _BOOKKEEPING = {"row", "line", "page", "role", "code_level", "parent_code", "unit"}
 _CODE_PARTS = {"code_class", "code_category", "code_item"}
@@ -180,6 +180,17 @@ def load_document(package: str | Path) -> Document:
                 )
         if "sections" in by_name:
             doc.sections = _sections(root / by_name["sections"]["path"], file)
+        if "reader_findings" in by_name:
+            doc.findings = [
+                Finding(
+                    raw["code"],
+                    raw["message"],
+                    Source(raw.get("file") or file, int(raw["line"] or 0), _int(raw.get("page"))),
+                    raw.get("text", ""),
+                    raw.get("severity") or "warning",
+                )
+                for raw in _rows(root / by_name["reader_findings"]["path"])
+            ]
     except (OSError, KeyError, ValueError) as exc:
         raise InputError(f"{root}: a resource of the package cannot be read ({exc})") from exc
     return doc

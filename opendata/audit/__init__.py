@@ -220,6 +220,15 @@ def audit_document(doc: Document, rules: Iterable[str] | None = None) -> AuditRe
                 )
                 for r in sorted(ids)
             ]
+        for missing in sorted(ids - {c.rule for c in checks}):  # never a silent skip
+            checks.append(
+                Check(
+                    missing,
+                    "SKIP",
+                    "文件中没有本规则适用的数字或文字",
+                    "nothing in the document this rule applies to (no figures printed)",
+                )
+            )
         for check in checks:
             check.severity = RULES[check.rule].severity
             if check.status == "FAIL" and check.severity == "warning":

@@ -396,3 +396,75 @@ def code_subset(doc: Document) -> Iterator[Check]:
             "支出总表与分资金来源的支出表未同时按科目列示金额",
             "no expenditure table and fund table with amounts by code together",
         )
+
+
+_FUNDS = (
+    (
+        "gov_fund",
+        ("gov_fund_expenditure", "final_gov_fund"),
+        "政府性基金预算财政拨款",
+        "expenditure",
+    ),
+    (
+        "soe_capital",
+        ("soe_capital_expenditure", "final_soe_capital"),
+        "国有资本经营预算财政拨款",
+        "expenditure",
+    ),
+)
+
+
+def fund_tables(doc: Document) -> Iterator[Check]:
+    """The fiscal summary's 政府性基金 / 国有资本经营 column against the fund's own table
+    (a blank column with a filled table, or the reverse, is an error)."""
+    ran = False
+    fiscal = _first(doc, FISCAL)
+    if fiscal is not None:
+        fi, ftable = fiscal
+        for column, kinds, zh, _ in _FUNDS:
+            found = next(tables_of(doc, *kinds), None)
+            if found is None or column_index(ftable, column) is None:
+                continue
+            ti, table = found
+            r, v = _labelled(ftable, column, "expenditure_item", r"(本年|当年)支出(合计|小计)")
+            name = "expenditure" if table.kind.startswith("final_") else "total"
+            t = _total(table, name)
+            stated = v if r >= 0 else None
+            printed = t[1] if t else None
+            ran = True
+            if stated is None and printed is None:
+                yield Check(
+                    "X-FUND-TABLES",
+                    "PASS",
+                    f"{zh}：收支总表与《{table.title}》均无数",
+                    f"{zh}: neither the fiscal summary nor {table.title} holds an amount",
+                    table=table.title,
+                )
+            elif stated is not None and t is not None:
+                yield _pair(
+                    "X-FUND-TABLES",
+                    (fi, ftable, r, column, stated),
+                    (ti, table, t[0], name, t[1]),
+                    zh,
+                    column,
+                )
+            else:
+                has = ftable.title if stated is not None else table.title
+                empty = table.title if stated is not None else ftable.title
+                yield Check(
+                    "X-FUND-TABLES",
+                    "FAIL",
+                    f"{zh}：《{has}》列有 {fmt(stated if stated is not None else printed)}，"
+                    f"《{empty}》却无数",
+                    f"{zh}: {has} holds {fmt(stated if stated is not None else printed)} and "
+                    f"{empty} holds nothing",
+                    table=table.title,
+                    actual=stated if stated is not None else printed,
+                    unit=table.unit or "",
+                )
+    if not ran:
+        yield skip(
+            "X-FUND-TABLES",
+            "没有财政拨款收支总表或基金、国有资本经营预算表",
+            "no fiscal summary, or no government-fund or state-capital table",
+        )

@@ -46,7 +46,10 @@ FUND_OF: dict[str, tuple[str, str]] = {
 }
 
 PLACEHOLDER = re.compile(
-    r"(?<![A-Za-z])(XX+|ＸＸ+|××+|xxx+|TBD)(?![A-Za-z])|待填写|请填写|[（(]略[)）]|[【\[]待[】\]]|\{[单部]位\}"
+    r"(?<![A-Za-z])(XX+|ＸＸ+|××+|xxx+|TBD)(?![A-Za-z])|待填写|请填写|[（(]略[)）]|[【\[]待[】\]]"
+    r"|\{[单部]位\}"
+    # a template's alternatives left unchosen: 增加（减少）, 大于（小于）, 增加持平
+    r"|(增加|减少|增长|下降|大于|小于)[（(](增加|减少|增长|下降|大于|小于)[)）]|(增加|减少)持平"
 )
 
 
@@ -136,6 +139,27 @@ def units(doc: Document) -> Iterator[Check]:
         )
     if not ran:
         yield skip("P-UNITS", "没有金额表", "no table with amounts")
+
+
+def contents(doc: Document) -> Iterator[Check]:
+    """Every table the contents (目录) list is in the document."""
+    missing = [f for f in doc.findings if f.code == "missing-table"]
+    for f in missing:
+        yield Check(
+            "P-CONTENTS",
+            "FAIL",
+            f"目录列有“{f.text.strip()}”，但文件中没有该表",
+            f"the contents list {f.text.strip()!r} but the document has no such table",
+            source=f.source,
+            sentence=f.text,
+        )
+    if not missing:
+        yield Check(
+            "P-CONTENTS",
+            "PASS",
+            "目录所列表格均已找到（或没有目录）",
+            "every table the contents list was found (or there are no contents)",
+        )
 
 
 def placeholders(doc: Document) -> Iterator[Check]:

@@ -245,7 +245,8 @@ def _candidates(doc: Document, subject: str) -> list[Figure]:
     elif subject == "fixed_assets":
         found = [_total_cell(doc, ("fixed_assets",), "value")]
     elif subject in ("personnel", "public"):
-        found = [_total_cell(doc, BASIC, subject)]
+        label = "^人员经费(合计)?$" if subject == "personnel" else "^公用经费(合计)?$"
+        found = [_total_cell(doc, BASIC, subject) or _labelled(doc, BASIC, "total", label)]
     elif subject in ("basic", "project"):
         found = [
             _total_cell(doc, EXPENDITURE, subject),
@@ -453,39 +454,140 @@ def changes(doc: Document) -> Iterator[Check]:
         )
 
 
+_NUM = r"(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)"
+_BUDGET_FIGURE = re.compile(r"(?P<which>年初|全年|调整)?预算(数)?为\s*" + _NUM)
+_FINAL_FIGURE = re.compile(r"决算(数)?为\s*" + _NUM)
 _VERDICT = re.compile(
-    r"预算(数)?为?\s*(?P<b>\d[\d,]*(?:\.\d+)?)\s*(?P<bu>亿元|万元|元).{0,20}?决算(数)?为?\s*"
-    r"(?P<f>\d[\d,]*(?:\.\d+)?)\s*(?P<fu>亿元|万元|元).{0,40}?决算数(?P<v>大于|小于|等于|持平)"
+    r"决算数(与(?P<w1>年初|全年)?预算数?)?(?P<v>大于|小于|等于|持平|相等|一致)(?P<w2>年初|全年)?(预算数?)?"
 )
+_COMPLETION = re.compile(r"完成(?P<which>年初|全年)?预算(数)?的\s*(?P<y>\d+(?:\.\d+)?)\s*[%％]")
+
+
+def _paragraphs(doc: Document) -> Iterator[tuple[str, list[tuple[int, Sentence]]]]:
+    """Each section's text with its sentences and their offsets."""
+    current: list[tuple[int, Sentence]] = []
+    key = None
+    text = ""
+    for sentence in sentences(doc):
+        if (sentence.section, sentence.source.file) != key and current:
+            yield text, current
+            current, text = [], ""
+        key = (sentence.section, sentence.source.file)
+        current.append((len(text), sentence))
+        text += sentence.text
+    if current:
+        yield text, current
+
+
+def _sentence_at(sentences_: list[tuple[int, Sentence]], offset: int) -> Sentence:
+    return next(s for off, s in reversed(sentences_) if off <= offset)
 
 
 def verdicts(doc: Document) -> Iterator[Check]:
-    """决算数大于/小于/等于预算数 against the two numbers it follows."""
+    """决算数大于/小于/等于预算数 and 完成预算的 Y% against the two numbers they follow."""
     ran = False
-    for sentence in sentences(doc):
-        for m in _VERDICT.finditer(sentence.text):
-            b = to_yuan(Decimal(m.group("b").replace(",", "")), m.group("bu"))
-            f = to_yuan(Decimal(m.group("f").replace(",", "")), m.group("fu"))
-            if b is None or f is None:
+    for text, sents in _paragraphs(doc):
+        budgets: dict[str, Decimal] = {}
+        printed: dict[str, str] = {}
+        final: Decimal | None = None
+        final_printed = ""
+        events = sorted(
+            [(m.start(), "b", m) for m in _BUDGET_FIGURE.finditer(text)]
+            + [(m.start(), "f", m) for m in _FINAL_FIGURE.finditer(text)]
+            + [(m.start(), "v", m) for m in _VERDICT.finditer(text)]
+            + [(m.start(), "c", m) for m in _COMPLETION.finditer(text)],
+            key=lambda e: e[0],
+        )
+        last_budget = ""
+        for offset, what, m in events:
+            if what == "b":
+                value = to_yuan(Decimal(m.group(3).replace(",", "")), m.group(4))
+                if value is not None:
+                    last_budget = m.group("which") or ""
+                    budgets[last_budget] = value
+                    printed[last_budget] = m.group(3) + m.group(4)
+                    final = None
                 continue
-            ran = True
-            truth = "大于" if f > b else "小于" if f < b else "等于"
-            said = "等于" if m.group("v") == "持平" else m.group("v")
-            yield Check(
-                "N-VERDICT",
-                "PASS" if said == truth else "FAIL",
-                f"说明称决算数{m.group('v')}预算数，但决算 {m.group('f')}{m.group('fu')} "
-                f"{truth}预算 {m.group('b')}{m.group('bu')}",
-                f"the text says the final amount is {m.group('v')} the budget, but "
-                f"{m.group('f')} {m.group('fu')} is {truth} {m.group('b')} {m.group('bu')}",
-                source=sentence.source,
-                sentence=sentence.text,
+            if what == "f":
+                final = to_yuan(Decimal(m.group(2).replace(",", "")), m.group(3))
+                final_printed = m.group(2) + m.group(3)
+                continue
+            which = (
+                m.groupdict().get("w1")
+                or m.groupdict().get("w2")
+                or m.groupdict().get("which")
+                or ""
             )
+            key = which if which in budgets else last_budget if not which else None
+            budget = budgets.get(key) if key is not None else None
+            budget_printed = printed.get(key or "", "")
+            if final is None or budget is None:
+                continue
+            sentence = _sentence_at(sents, offset)
+            ran = True
+            label = f"{which}预算" if which else "预算"
+            if what == "v":
+                truth = "大于" if final > budget else "小于" if final < budget else "等于"
+                said = m.group("v")
+                said = "等于" if said in ("持平", "相等", "一致") else said
+                yield Check(
+                    "N-VERDICT",
+                    "PASS" if said == truth else "FAIL",
+                    f"说明称决算数{m.group('v')}{label}数：决算 {final_printed}{truth}{label} "
+                    f"{budget_printed}",
+                    f"the text says the final amount is {said} the budget; final {final_printed} "
+                    f"is {truth} {label} {budget_printed}",
+                    source=sentence.source,
+                    sentence=sentence.text,
+                )
+            else:
+                y = Decimal(m.group("y"))
+                if budget == 0:
+                    other = [
+                        (k, b)
+                        for k, b in budgets.items()
+                        if b and abs(final / b * 100 - y) <= Decimal("0.01")
+                    ]
+                    hint = (
+                        f"；{y}% 合决算/{other[0][0]}预算 {printed[other[0][0]]}" if other else ""
+                    )
+                    yield Check(
+                        "N-VERDICT",
+                        "FAIL",
+                        f"说明称完成{label}的 {y}%，但{label}为 0{hint}",
+                        f"the text says {y}% of the {label} was spent, but the {label} is 0"
+                        + (
+                            f"; {y}% is final / {other[0][0]} budget {printed[other[0][0]]}"
+                            if other
+                            else ""
+                        ),
+                        source=sentence.source,
+                        sentence=sentence.text,
+                        expected=Decimal(0),
+                        actual=y,
+                        unit="%",
+                    )
+                    continue
+                rate = (final / budget * 100).quantize(Decimal("0.01"))
+                yield compare(
+                    "N-VERDICT",
+                    "error",
+                    rate,
+                    y,
+                    Decimal("0.01") + Decimal(1).scaleb(-max(0, -int(y.as_tuple().exponent))) / 2,
+                    zh=f"说明称完成{label}的 {y}%，决算 {final_printed} / {label} "
+                    f"{budget_printed} = {rate}%",
+                    en=f"the text says {y}% of the budget; final {final_printed} / {label} "
+                    f"{budget_printed} = {rate}%",
+                    source=sentence.source,
+                    sentence=sentence.text,
+                    unit="%",
+                )
     if not ran:
         yield skip(
             "N-VERDICT",
-            "说明中没有“决算数大于/小于/等于预算数”的表述",
-            "the text states no final-against-budget verdict",
+            "说明中没有“决算数大于/小于/等于预算数”或“完成预算的%”的表述",
+            "the text states no final-against-budget verdict or completion rate",
         )
 
 
@@ -507,10 +609,10 @@ def years(doc: Document) -> Iterator[Check]:
             yield Check(
                 "N-YEARS",
                 "FAIL" if wrong else "PASS",
-                f"{y}年{doc.kind or ''}与“{m.group(0)}”比较：比较年度应早于本年度"
-                + ("（决算可与本年预算比较）" if final else ""),
+                f"{y}年{doc.kind or ''}与“{m.group(0)}”比较"
+                + ("：比较年度应早于本年度" if wrong else ""),
                 f"a {y} {'final account' if final else 'budget'} compares with {c} "
-                f"({m.group(0)}): the comparison year must be earlier",
+                f"({m.group(0)})" + (": the comparison year must be earlier" if wrong else ""),
                 source=sentence.source,
                 sentence=sentence.text,
                 expected=Decimal(y - 1),
@@ -522,17 +624,41 @@ def years(doc: Document) -> Iterator[Check]:
             yield Check(
                 "N-YEARS",
                 "PASS" if ok else "FAIL",
-                f"{y}年{doc.kind or ''}的“{m.group(0)}”年份不符"
-                + ("（决算应为本年末）" if final else "（预算应为上年末或本年）"),
-                f"a {y} {'final account' if final else 'budget'} states {m.group(0)}: "
+                f"{y}年{doc.kind or ''}的“{m.group(0)}”"
                 + (
-                    "the year-end of the same year is expected"
+                    ""
+                    if ok
+                    else "年份不符"
+                    + ("（决算应为本年末）" if final else "（预算应为上年末或本年）")
+                ),
+                f"a {y} {'final account' if final else 'budget'} states {m.group(0)}"
+                + (
+                    ""
+                    if ok
+                    else ": the year-end of the same year is expected"
                     if final
-                    else "expected the year before or the same year"
+                    else ": expected the year before or the same year"
                 ),
                 source=sentence.source,
                 sentence=sentence.text,
                 expected=Decimal(y if final else y - 1),
+                actual=Decimal(c),
+            )
+    for section in doc.sections:
+        for m in YEAR_RE.finditer(section.heading):
+            c = int(m.group(1))
+            if re.search(r"截[至止]|依据|以来", section.heading):
+                continue
+            yield Check(
+                "N-YEARS",
+                "PASS" if c in (y, y - 1) else "FAIL",
+                f"标题“{section.heading}”中的年度 {c}"
+                + ("" if c in (y, y - 1) else f"与文件年度 {y} 不符"),
+                f"heading {section.heading!r} names {c}"
+                + ("" if c in (y, y - 1) else f", the document is for {y}"),
+                source=section.source,
+                sentence=section.heading,
+                expected=Decimal(y),
                 actual=Decimal(c),
             )
     for table in doc.tables:
@@ -541,8 +667,9 @@ def years(doc: Document) -> Iterator[Check]:
             yield Check(
                 "N-YEARS",
                 "PASS" if c == y else "FAIL",
-                f"表《{table.title}》标题年度 {c} 与文件年度 {y} 不符",
-                f"table title {table.title!r} names {c}, the document is for {y}",
+                f"表《{table.title}》标题年度 {c}" + ("" if c == y else f"与文件年度 {y} 不符"),
+                f"table title {table.title!r} names {c}"
+                + ("" if c == y else f", the document is for {y}"),
                 table=table.title,
                 source=table.source,
                 expected=Decimal(y),
@@ -570,10 +697,17 @@ def shares(doc: Document) -> Iterator[Check]:
             subject = next((k for k, p in patterns if re.search(f"(?:{p})$", of)), None)
             if subject is None and re.search(r"(总支出|支出总额|支出)$", m.group("of")):
                 subject = "expenditure"
-            if subject is None:
+            stated = levels.get((sentence.section, subject or "", doc.year or 0))
+            whole = found[0]
+            if (
+                not of
+                and whole is not part
+                and re.search(r"其中|主要用于|用于以下", sentence.text[whole.end : part.start])
+            ):
+                total, unit = whole.value, whole.unit  # “X 万元，其中：A 万元，占 Y%”
+            elif subject is None:
                 continue
-            stated = levels.get((sentence.section, subject, doc.year or 0))
-            if stated is not None and stated.amount.unit == part.unit:
+            elif stated is not None and stated.amount.unit == part.unit:
                 total, unit = stated.amount.value, stated.amount.unit
             else:
                 figures = _candidates(doc, subject)
@@ -607,6 +741,77 @@ def shares(doc: Document) -> Iterator[Check]:
         )
 
 
+_PROCUREMENT = re.compile(
+    r"政府采购[^。；]{0,30}?为?\s*(?P<t>\d[\d,]*(?:\.\d+)?)\s*(?P<tu>亿元|万元|元)[^。]{0,12}?其中[:：]?"
+    r"(?P<parts>[^。]*)"
+)
+_PART = re.compile(
+    r"(?P<k>货物|工程|服务)(类)?(采购)?(预算|金额)?(为)?\s*(?P<v>\d[\d,]*(?:\.\d+)?)\s*(?P<u>亿元|万元|元)"
+)
+_SME = re.compile(
+    r"(中小(微)?企业|小微企业)[^，。；]{0,30}?(?P<v>\d[\d,]*(?:\.\d+)?)\s*(?P<u>亿元|万元|元)"
+)
+
+
+def procurement_parts(doc: Document) -> Iterator[Check]:
+    """政府采购 总额 = 货物 + 工程 + 服务, and the share reserved for SMEs within the total."""
+    ran = False
+    for sentence in sentences(doc):
+        m = _PROCUREMENT.search(sentence.text)
+        if not m:
+            continue
+        total = to_yuan(Decimal(m.group("t").replace(",", "")), m.group("tu"))
+        parts = [
+            (p.group("k"), to_yuan(Decimal(p.group("v").replace(",", "")), p.group("u")))
+            for p in _PART.finditer(m.group("parts"))
+        ]
+        factor = to_yuan(Decimal(1), m.group("tu")) or Decimal(1)
+        if total is None:
+            continue
+        if len(parts) >= 2:
+            ran = True
+            values = [v for _, v in parts if v is not None]
+            summed = sum(values, Decimal(0))
+            yield compare(
+                "N-PROCUREMENT",
+                "error",
+                total / factor,
+                summed / factor,
+                sum_tolerance(Decimal(m.group("t").replace(",", "")), [v / factor for v in values]),
+                zh=f"政府采购总额 {m.group('t')}{m.group('tu')}，"
+                f"{'+'.join(k for k, _ in parts)} 之和为 {fmt(summed / factor)}{m.group('tu')}",
+                en=f"procurement total {m.group('t')} {m.group('tu')}, the sum of "
+                f"{' + '.join(k for k, _ in parts)} is {fmt(summed / factor)}",
+                source=sentence.source,
+                sentence=sentence.text,
+                unit=m.group("tu"),
+            )
+        for s in _SME.finditer(sentence.text[m.end("t") :]):
+            value = to_yuan(Decimal(s.group("v").replace(",", "")), s.group("u"))
+            if value is None:
+                continue
+            ran = True
+            yield Check(
+                "N-PROCUREMENT",
+                "PASS" if value <= total else "FAIL",
+                f"面向中小企业的 {s.group('v')}{s.group('u')} 超过政府采购总额 "
+                f"{m.group('t')}{m.group('tu')}",
+                f"the SME share {s.group('v')} {s.group('u')} exceeds the procurement total "
+                f"{m.group('t')} {m.group('tu')}",
+                source=sentence.source,
+                sentence=sentence.text,
+                expected=total / factor,
+                actual=value / factor,
+                unit=m.group("tu"),
+            )
+    if not ran:
+        yield skip(
+            "N-PROCUREMENT",
+            "说明中没有列出政府采购总额及其货物、工程、服务构成",
+            "the text gives no procurement total with its goods, works and services",
+        )
+
+
 NARRATIVE_RULES: list[tuple[str, str, str, str, Callable[[Document], Iterator[Check]]]] = [
     (
         "N-FIGURES",
@@ -630,6 +835,13 @@ NARRATIVE_RULES: list[tuple[str, str, str, str, Callable[[Document], Iterator[Ch
         verdicts,
     ),
     ("N-YEARS", "error", "年度正确", "years in the text and titles fit the document's year", years),
+    (
+        "N-PROCUREMENT",
+        "error",
+        "政府采购总额=货物+工程+服务",
+        "procurement total = goods + works + services",
+        procurement_parts,
+    ),
     ("N-SHARES", "warning", "占比与金额一致", "percentage shares agree with their amounts", shares),
 ]
 

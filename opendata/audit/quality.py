@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from opendata.audit.core import Check
 from opendata.audit.text import sentences
@@ -51,8 +52,16 @@ def text_quality(doc: Document) -> Iterator[Check]:
             yield _warn(
                 "Q-WORDS", f"词语重复“{m.group(0)}”", f"duplicated word {m.group(0)!r}", sentence
             )
+        for m in re.finditer(r"(\d+\.\d{3,})\s*[%％]", text):
+            found["Q-SHARES"] += 1
+            yield _warn(
+                "Q-SHARES",
+                f"百分比 {m.group(1)}% 超过两位小数",
+                f"a percentage with more than two decimals: {m.group(1)}%",
+                sentence,
+            )
         for m in _SHARE.finditer(text):
-            if float(m.group(1)) > 100:
+            if Decimal(m.group(1)) > 100:
                 found["Q-SHARES"] += 1
                 yield _warn(
                     "Q-SHARES",

@@ -569,3 +569,32 @@ def three_public(doc: Document) -> Iterator[Check]:
             "没有列示金额的“三公”经费表",
             "no “three public” table with amounts",
         )
+
+
+def negatives(doc: Document) -> Iterator[Check]:
+    """Amounts in the disclosure tables are not negative (a negative budget is a typo or a
+    correction that needs a note)."""
+    found = False
+    for index, table in enumerate(doc.tables):
+        for i, row in enumerate(table.rows):
+            for j, column in enumerate(table.columns):
+                value = row.cells[j].value
+                if column.kind == "amount" and value is not None and value < 0:
+                    found = True
+                    yield Check(
+                        "T-NEGATIVE",
+                        "WARN",
+                        f"《{table.title}》“{_row_name(row)}”{column.concept or column.header} "
+                        f"为负数 {fmt(value)}",
+                        f"{table.title}, row {_row_name(row)!r}: negative amount {fmt(value)}",
+                        severity="warning",
+                        table=table.title,
+                        row=_row_name(row),
+                        column=column.concept or column.header,
+                        source=row.source,
+                        actual=value,
+                        unit=table.unit or "",
+                        cells=(CellRef(index, i, column.name),),
+                    )
+    if not found:
+        yield Check("T-NEGATIVE", "PASS", "没有负数金额", "no negative amount", severity="warning")
