@@ -153,21 +153,20 @@ def validate_command(packages: tuple[Path, ...], as_json: bool, no_shacl: bool) 
     else:
         for report, audit in zip(reports, audits, strict=True):
             _print_report(report)
-            c = audit.counts()
-            click.echo(
-                f"  audit: {c['FAIL']} errors, {c['WARN']} warnings, {c['SKIP']} skipped, "
-                f"{c['PASS']} passed (details: opendata audit {report.package})"
-            )
+            click.echo(f"  audit: {_counts(audit)} (details: opendata audit {report.package})")
     if not all(r.valid for r in reports):
         sys.exit(EXIT_FINDINGS)
 
 
-def _print_audit(package: Path, report: AuditReport, show_all: bool, lang: str) -> None:
+def _counts(report: AuditReport) -> str:
     c = report.counts()
-    click.echo(
-        f"{package}: {c['FAIL']} errors, {c['WARN']} warnings, {c['SKIP']} skipped, "
-        f"{c['PASS']} passed"
-    )
+    errors = f"{c['FAIL']} error" + ("" if c["FAIL"] == 1 else "s")
+    warnings = f"{c['WARN']} warning" + ("" if c["WARN"] == 1 else "s")
+    return f"{errors}, {warnings}, {c['SKIP']} skipped, {c['PASS']} passed"
+
+
+def _print_audit(package: Path, report: AuditReport, show_all: bool, lang: str) -> None:
+    click.echo(f"{package}: {_counts(report)}")
     for check in report.checks:
         if check.status == "PASS" and not show_all:
             continue

@@ -22,6 +22,8 @@ from opendata.audit.core import (
     norm,
     skip,
     tables_of,
+    to_yuan,
+    yuan_tolerance,
 )
 from opendata.model import Document, Table
 
@@ -68,12 +70,9 @@ def _pair(
 ) -> Check:
     (ia, ta, ra, ca, va), (ib, tb, rb, cb, vb) = a, b
     if ta.unit != tb.unit:
-        from opendata.audit.core import to_yuan
-
         va2, vb2 = to_yuan(va, ta.unit), to_yuan(vb, tb.unit)
         if va2 is not None and vb2 is not None:
-            scale = max(to_yuan(Decimal(1), ta.unit) or 1, to_yuan(Decimal(1), tb.unit) or 1)
-            tol = equal_tolerance(va, vb) * scale
+            tol = yuan_tolerance(va, ta.unit, vb, tb.unit)
             va, vb = va2, vb2
         else:
             tol = equal_tolerance(va, vb)
@@ -233,7 +232,7 @@ def basic_total(doc: Document) -> Iterator[Check]:
                 (bi, btable, b[0], "total", b[1]),
                 "一般公共预算基本支出",
                 "general public budget basic expenditure",
-                parts=b[2] * 2,
+                parts=b[2],
             )
     if not ran:
         yield skip(
@@ -369,8 +368,13 @@ def code_subset(doc: Document) -> Iterator[Check]:
                     )
                     continue
                 wrow, wv = wcodes[code]
+                tol = equal_tolerance(v, wv)
                 if ptable.unit != wtable.unit:
-                    continue
+                    pv, wvy = to_yuan(v, ptable.unit), to_yuan(wv, wtable.unit)
+                    if pv is None or wvy is None:
+                        continue
+                    tol = yuan_tolerance(v, ptable.unit, wv, wtable.unit)
+                    v, wv = pv, wvy
                 ran = True
                 excess = max(Decimal(0), v - wv)
                 yield compare(
@@ -378,7 +382,7 @@ def code_subset(doc: Document) -> Iterator[Check]:
                     "error",
                     Decimal(0),
                     excess,
-                    equal_tolerance(v, wv),
+                    tol,
                     zh=f"科目 {code}：《{ptable.title}》{fmt(v)} 不应超过《{wtable.title}》"
                     f"{fmt(wv)}",
                     en=f"code {code}: {fmt(v)} in {ptable.title} must not exceed {fmt(wv)} in "

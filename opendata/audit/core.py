@@ -121,6 +121,14 @@ def equal_tolerance(a: Decimal, b: Decimal) -> Decimal:
     return Decimal(1).scaleb(-coarse) / 2
 
 
+def yuan_tolerance(a: Decimal, unit_a: str | None, b: Decimal, unit_b: str | None) -> Decimal:
+    """Half a unit of the last printed place of the coarser of two figures, in 元."""
+    steps = [
+        step(v) * (UNIT_TO_YUAN.get(u or "") or Decimal(1)) for v, u in ((a, unit_a), (b, unit_b))
+    ]
+    return max(steps) / 2
+
+
 def to_yuan(value: Decimal, unit: str | None) -> Decimal | None:
     multiplier = UNIT_TO_YUAN.get(unit or "")
     return None if multiplier is None else value * multiplier

@@ -39,6 +39,7 @@ _FILLER = re.compile(
     r"[:：\s“”\"（）()])+$"
 )
 _CHANGE = re.compile(r"(增加|减少|增长|下降|降低|减支|增支|持平)")
+_DECREASE = ("减少", "下降", "降低", "减支")
 
 
 @dataclass
@@ -384,7 +385,7 @@ def changes(doc: Document) -> Iterator[Check]:
     for st in statements(doc):
         if st.change is None or st.change == "持平":
             continue
-        sign = Decimal(-1) if st.change in ("减少", "下降", "降低", "减支") else Decimal(1)
+        sign = Decimal(-1) if st.change in _DECREASE else Decimal(1)
         if st.change in ("增长", "下降") and st.amount.unit not in ("元", "万元", "亿元"):
             continue
         by_paragraph.setdefault((st.sentence.section, st.sentence.source.file), {}).setdefault(
@@ -423,13 +424,11 @@ def changes(doc: Document) -> Iterator[Check]:
                 continue
             ran = True
             values = [
-                (Decimal(-1) if changes_here[p].change in ("减少", "下降", "降低") else 1)
+                (Decimal(-1) if changes_here[p].change in _DECREASE else 1)
                 * changes_here[p].amount.value
                 for p in parts
             ]
-            stated = (
-                Decimal(-1) if total.change in ("减少", "下降", "降低") else 1
-            ) * total.amount.value
+            stated = (Decimal(-1) if total.change in _DECREASE else 1) * total.amount.value
             summed = sum(values, Decimal(0))
             yield compare(
                 "N-CHANGES",
@@ -506,7 +505,6 @@ def verdicts(doc: Document) -> Iterator[Check]:
                     last_budget = m.group("which") or ""
                     budgets[last_budget] = value
                     printed[last_budget] = m.group(3) + m.group(4)
-                    final = None
                 continue
             if what == "f":
                 final = to_yuan(Decimal(m.group(2).replace(",", "")), m.group(3))
@@ -530,6 +528,7 @@ def verdicts(doc: Document) -> Iterator[Check]:
                 truth = "大于" if final > budget else "小于" if final < budget else "等于"
                 said = m.group("v")
                 said = "等于" if said in ("持平", "相等", "一致") else said
+                final = None  # the verdict closes this item: its figures are not reused
                 yield Check(
                     "N-VERDICT",
                     "PASS" if said == truth else "FAIL",
@@ -692,7 +691,7 @@ def shares(doc: Document) -> Iterator[Check]:
             if not before:
                 continue
             part = before[-1]
-            of = _FILLER.sub("", re.sub(r"\s+|的$", "", m.group("of")))
+            of = _FILLER.sub("", re.sub(r"^比|\s+|的$", "", m.group("of")))
             of = re.sub(r"(总额|总计|合计|总支出|支出总额)$", "", of) or of
             subject = next((k for k, p in patterns if re.search(f"(?:{p})$", of)), None)
             if subject is None and re.search(r"(总支出|支出总额|支出)$", m.group("of")):

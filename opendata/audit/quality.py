@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from opendata.audit.core import Check
-from opendata.audit.text import sentences
+from opendata.audit.text import joined, sentences, source_at
 from opendata.model import Document
 
 _DOUBLED = re.compile(r"([，。；：、！？])\1(?!\1)|[，。；：、][，。；：、]")
@@ -31,14 +31,6 @@ def text_quality(doc: Document) -> Iterator[Check]:
         text = sentence.text
         if re.search(r"[.…。]{3,}|…", text):  # an ellipsis or a contents leader is not doubled
             text = re.sub(r"[.…。]{3,}|…+", "", text)
-        if m := _DOUBLED.search(text):
-            found["Q-PUNCTUATION"] += 1
-            yield _warn(
-                "Q-PUNCTUATION",
-                f"标点重复“{m.group(0)}”",
-                f"doubled punctuation {m.group(0)!r}",
-                sentence,
-            )
         if m := _ASCII_COMMA.search(text):
             found["Q-PUNCTUATION"] += 1
             yield _warn(
@@ -69,6 +61,20 @@ def text_quality(doc: Document) -> Iterator[Check]:
                     f"a share of {m.group(1)}% exceeds 100%",
                     sentence,
                 )
+    for section in doc.sections:  # sentences end at 。！？, so doubled marks are found here
+        text, offsets = joined(section)
+        for m in _DOUBLED.finditer(re.sub(r"[.…。]{3,}|…+", lambda x: " " * len(x[0]), text)):
+            found["Q-PUNCTUATION"] += 1
+            where = source_at(offsets, m.start(), section.source)
+            yield Check(
+                "Q-PUNCTUATION",
+                "WARN",
+                f"标点重复“{m.group(0)}”",
+                f"doubled punctuation {m.group(0)!r}",
+                severity="warning",
+                source=where,
+                sentence=text[max(0, m.start() - 30) : m.end() + 10],
+            )
     for section in doc.sections:  # brackets may span sentences, and a heading may wrap
         whole = section.heading + section.text
         for left, right in _PAIRS:

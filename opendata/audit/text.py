@@ -38,6 +38,16 @@ class Amount:
     before: str  # the text between the previous amount (or the clause start) and this one
 
 
+def joined(section: Section) -> tuple[str, list[tuple[int, Source]]]:
+    """A section's text lines joined, with the offset where each source line starts."""
+    return _join(section)
+
+
+def source_at(offsets: list[tuple[int, Source]], position: int, default: Source) -> Source:
+    """The source line of a position in a joined text."""
+    return next((s for off, s in reversed(offsets) if off <= position), default)
+
+
 def _join(section: Section) -> tuple[str, list[tuple[int, Source]]]:
     text_lines = section.text.split("\n") if section.text else []
     sources = section.lines or [section.source] * len(text_lines)

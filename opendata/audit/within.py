@@ -276,8 +276,12 @@ def personnel_public(doc: Document) -> Iterator[Check]:
 
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 _SIDES = {
-    "income": (r"(本年|当年)收入(合计|小计)", r"^收入(总计|合计)$", r"结转|结余|事业基金"),
-    "expenditure": (r"(本年|当年)支出(合计|小计)", r"^支出(总计|合计)$", r"结转|结余|结余分配"),
+    "income": (r"(本年|当年)收入(合计|小计)", r"^(收入)?总计$|^收入合计$", r"结转|结余|事业基金"),
+    "expenditure": (
+        r"(本年|当年)支出(合计|小计)",
+        r"^(支出)?总计$|^支出合计$",
+        r"结转|结余|结余分配",
+    ),
 }
 
 
@@ -313,10 +317,11 @@ def summary_balance(doc: Document) -> Iterator[Check]:
             year = next((i for i, x in enumerate(labels) if re.search(year_re, x)), None)
             total = next((i for i, x in enumerate(labels) if re.search(grand_re, x)), None)
             name = column.concept or column.header
-            if year is not None and (y := table.rows[year].cells[j].value) is not None:
+            anchor = year if year is not None else total  # no 本年合计 row: items make 总计
+            if anchor is not None and (y := table.rows[anchor].cells[j].value) is not None:
                 items = [
                     (i, v)
-                    for i, r in enumerate(table.rows[:year])
+                    for i, r in enumerate(table.rows[:anchor])
                     if _NUMBERED.match(re.sub(r"\s+", "", r.cells[lab].text))
                     and (v := r.cells[j].value) is not None
                 ]
@@ -330,18 +335,18 @@ def summary_balance(doc: Document) -> Iterator[Check]:
                         y,
                         summed,
                         sum_tolerance(y, values),
-                        zh=f"《{table.title}》{labels[year]}（{name}）{fmt(y)}，"
+                        zh=f"《{table.title}》{labels[anchor]}（{name}）{fmt(y)}，"
                         f"各项之和为 {fmt(summed)}",
-                        en=f"{table.title}: {labels[year]} ({column.name}) is {fmt(y)}, its "
+                        en=f"{table.title}: {labels[anchor]} ({column.name}) is {fmt(y)}, its "
                         f"{len(items)} items sum to {fmt(summed)}",
                         table=table.title,
-                        row=labels[year],
+                        row=labels[anchor],
                         column=name,
-                        source=table.rows[year].source,
+                        source=table.rows[anchor].source,
                         unit=table.unit or "",
-                        cells=(CellRef(index, year, column.name),),
+                        cells=(CellRef(index, anchor, column.name),),
                     )
-                if total is not None and total > year:
+                if year is not None and total is not None and total > year:
                     g = table.rows[total].cells[j].value
                     carry = [
                         v
@@ -492,7 +497,8 @@ def _tp_checks(
             summed,
             sum_tolerance(printed, values),
             zh=f"《{table.title}》{zh}{suffix}{column} {fmt(printed)}，其组成之和为 {fmt(summed)}",
-            en=f"{table.title}: {en}{suffix and ' (' + suffix + ')'} is {fmt(printed)}, "
+            en=f"{table.title}: {en}{suffix and ' (' + suffix + ')'}"
+            f"{column and ' (column ' + column.strip('（）列') + ')'} is {fmt(printed)}, "
             f"its parts sum to {fmt(summed)}",
             table=table.title,
             row=row.label or "",
