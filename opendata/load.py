@@ -51,6 +51,17 @@ def _column_kind(table_kind: str, field: dict[str, Any]) -> str:
     return "amount" if field.get("type") == "number" else "text"
 
 
+def _guess_printed(
+    name: str, column_kind: str, headers: dict[str, str], rows: list[dict[str, str]]
+) -> bool:
+    """For packages that do not list their printed columns: was this column printed?"""
+    if name in _BOOKKEEPING or name in _CODE_PARTS or column_kind == "code_part":
+        return False
+    if column_kind == "code":
+        return not rows or any(r.get("code") for r in rows)
+    return column_kind == "label" or name in headers or any(r.get(name) for r in rows)
+
+
 def _table(
     root: Path, resource: dict[str, Any], headers: dict[str, str], labels: dict[str, str]
 ) -> Table:
@@ -64,17 +75,17 @@ def _table(
     kind = resource["table_kind"]
     source_file = resource.get("source", {}).get("file", resource["path"])
     columns: list[Column] = []
-    for field in schema["fields"]:
+    listed = {c["name"]: c["header"] for c in resource.get("printed_columns", [])}
+    fields = {f["name"]: f for f in schema["fields"]}
+    ordered = [fields[n] for n in listed if n in fields] if listed else schema["fields"]
+    for field in ordered:
         name = field["name"]
-        if name in _BOOKKEEPING or name in _CODE_PARTS:
-            continue
         column_kind = _column_kind(kind, field)
-        if column_kind == "code_part":
-            continue
-        printed = name in headers or any(r.get(name) for r in rows)
-        if not printed and column_kind not in ("code", "label"):
-            continue
-        if column_kind == "code" and not any(r.get("code") for r in rows) and rows:
+        if listed:  # the package lists the columns as printed
+            if name not in listed:
+                continue
+            headers = {**headers, name: listed[name]}
+        elif not _guess_printed(name, column_kind, headers, rows):
             continue
         columns.append(
             Column(

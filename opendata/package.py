@@ -355,6 +355,7 @@ def build(
             "unit": table.unit,
             "source": {"file": table.source.file, "line": table.source.line},
         }
+        extra["printed_columns"] = [{"name": c.name, "header": c.header} for c in table.columns]
         if table.notes:
             extra["notes"] = table.notes
         if table.as_of:

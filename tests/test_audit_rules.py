@@ -16,7 +16,7 @@ import pytest
 
 from opendata.audit import RULES, audit_document
 from opendata.audit.core import Check
-from opendata.model import Document, Table
+from opendata.model import Document, Finding, Table
 from tests.audit_builders import (
     coded_table,
     doc,
@@ -177,6 +177,38 @@ def fiscal_general(spent: str) -> Document:
         [("本年收入合计", "100.00", "本年支出合计", "100.00", "100.00")],
     )
     return doc(fiscal, general(("", "合计", spent), ("201", "一般公共服务支出", spent)))
+
+
+def fund_tables(fund_spent: str | None, table_spent: str | None) -> Document:
+    fiscal = labelled_table(
+        "fiscal_summary",
+        ("income_item", "income_amount", "expenditure_item", "expenditure_total", "gov_fund"),
+        [("本年收入合计", "100.00", "本年支出合计", "100.00", fund_spent)],
+    )
+    fund = coded_table(
+        "gov_fund_expenditure",
+        [("", "合计", table_spent)] + ([("229", "其他支出", table_spent)] if table_spent else []),
+    )
+    return doc(fiscal, fund)
+
+
+def negative(value: str) -> Document:
+    return doc(expenditure(("201", "一般公共服务支出", value)))
+
+
+def contents(missing: bool) -> Document:
+    document = doc(expenditure(("", "合计", "10.00"), ("201", "一般公共服务支出", "10.00")))
+    if missing:
+        document.findings.append(
+            Finding(
+                "missing-table",
+                "the contents list 部门预算收入总表, but the document has no such table",
+                src(),
+                "部门预算收入总表.....4",
+                "error",
+            )
+        )
+    return document
 
 
 def basic_agrees(basic_total: str) -> Document:
@@ -375,6 +407,10 @@ PASSING: list[Passing] = [
     P("X-FISCAL-GENERAL", lambda: fiscal_general("100.00")),
     P("X-BASIC", lambda: basic_agrees("80.00")),
     P("X-CODE-MIRROR", lambda: code_mirror("100.00")),
+    P("X-FUND-TABLES", lambda: fund_tables("30.00", "30.00")),
+    P("X-FUND-TABLES", lambda: fund_tables(None, None), "both-blank"),
+    P("T-NEGATIVE", lambda: negative("10.00")),
+    P("P-CONTENTS", lambda: contents(False)),
     P("X-CODE-SUBSET", lambda: code_subset("80.00")),
     P("N-FIGURES", lambda: narrative("2023年，部门预算支出100.00万元。", spent_summary())),
     P("N-FIGURES", lambda: narrative("2023年，部门预算支出1000000元。", spent_summary()), "units"),
@@ -687,6 +723,23 @@ FAILING: list[Failing] = [
         variant="wrong-fund",
     ),
     F("P-UNITS", lambda: units(None), ("未标明金额单位",)),
+    F(
+        "X-FUND-TABLES",
+        lambda: fund_tables("30.00", "20.00"),
+        ("30.00", "20.00"),
+        D("30.00"),
+        D("20.00"),
+    ),
+    F(
+        "X-FUND-TABLES",
+        lambda: fund_tables("30.00", None),
+        ("30.00", "却无数"),
+        None,
+        D("30.00"),
+        "blank",
+    ),
+    F("T-NEGATIVE", lambda: negative("-10.00"), ("-10.00", "负数"), None, D("-10.00")),
+    F("P-CONTENTS", lambda: contents(True), ("部门预算收入总表",)),
     F("P-PLACEHOLDERS", lambda: text_doc("XX单位2023年部门预算支出100.00万元。"), ("XX",)),
     F(
         "P-PLACEHOLDERS",

@@ -59,6 +59,7 @@ _TABLE: list[tuple[str, str, str, str, str, Runner]] = [
         "opening + income = expenditure + closing",
         within.final_balance,
     ),
+    ("T-NEGATIVE", "table", "warning", "金额不为负数", "no negative amounts", within.negatives),
     (
         "T-THREE-PUBLIC",
         "table",
@@ -90,6 +91,14 @@ _TABLE: list[tuple[str, str, str, str, str, Runner]] = [
         "基本支出表合计与支出表基本支出一致",
         "the basic-expenditure table agrees with the expenditure table",
         across.basic_total,
+    ),
+    (
+        "X-FUND-TABLES",
+        "cross",
+        "error",
+        "基金、国有资本经营预算支出与其分表一致",
+        "fund columns agree with the fund tables",
+        across.fund_tables,
     ),
     (
         "X-CODE-MIRROR",
@@ -147,6 +156,14 @@ _TABLE: list[tuple[str, str, str, str, str, Runner]] = [
         "空表有说明且资金名称正确",
         "an empty table's note names the right fund",
         completeness.empty_tables,
+    ),
+    (
+        "P-CONTENTS",
+        "completeness",
+        "error",
+        "目录所列表格均已公开",
+        "every table in the contents is there",
+        completeness.contents,
     ),
     (
         "P-UNITS",

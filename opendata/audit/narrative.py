@@ -652,7 +652,7 @@ def years(doc: Document) -> Iterator[Check]:
                 "N-YEARS",
                 "PASS" if c in (y, y - 1) else "FAIL",
                 f"标题“{section.heading}”中的年度 {c}"
-                + ("" if c in (y, y - 1) else f"与文件年度 {y} 不符"),
+                + ("" if c in (y, y - 1) else f" 与文件年度 {y} 不符"),
                 f"heading {section.heading!r} names {c}"
                 + ("" if c in (y, y - 1) else f", the document is for {y}"),
                 source=section.source,
@@ -666,7 +666,7 @@ def years(doc: Document) -> Iterator[Check]:
             yield Check(
                 "N-YEARS",
                 "PASS" if c == y else "FAIL",
-                f"表《{table.title}》标题年度 {c}" + ("" if c == y else f"与文件年度 {y} 不符"),
+                f"表《{table.title}》标题年度 {c}" + ("" if c == y else f" 与文件年度 {y} 不符"),
                 f"table title {table.title!r} names {c}"
                 + ("" if c == y else f", the document is for {y}"),
                 table=table.title,
