@@ -1,9 +1,11 @@
-"""Validate a written data package: frictionless for the tables, pySHACL for the graph.
+"""Validate a written data package: frictionless for the tables, SHACL for the graph.
 
 Frictionless checks the descriptor, every CSV against its Table Schema (types, patterns,
-enums, primary and foreign keys) and the declared bytes and hashes of every file. pySHACL
-checks ``rdf/graph.ttl`` against the shapes in ``schemas/shapes.ttl``. The result is one
-:class:`ValidationReport` with one :class:`ValidationError` per problem, each with its location.
+enums, primary and foreign keys) and the declared bytes and hashes of every file. The graph is
+checked against the shapes in ``schemas/shapes.ttl`` by :mod:`opendata.shacl` (the shapes
+compiled to SPARQL and run by pyoxigraph, about 30 times faster) or, with
+``engine="pyshacl"``, by pySHACL, the referee. The result is one :class:`ValidationReport`
+with one :class:`ValidationError` per problem, each with its location.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 from opendata.errors import InputError
 
 GRAPH = "rdf/graph.ttl"
+GRAPH_NT = "rdf/graph.nt"
+ENGINES = ("fast", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,9 @@ class ValidationReport:
     shacl: bool | None = None  # the graph conforms to the shapes; None when there is no graph
 
 
-def validate_package(path: Path | str, *, shacl: bool = True) -> ValidationReport:
+def validate_package(
+    path: Path | str, *, shacl: bool = True, engine: str = "fast"
+) -> ValidationReport:
     """Validate ``path`` (a package folder or its ``datapackage.json``)."""
     from frictionless import validate  # imported here: it is slow to import
 
@@ -66,31 +72,70 @@ def validate_package(path: Path | str, *, shacl: bool = True) -> ValidationRepor
     result = ValidationReport(str(descriptor.parent), report.valid, len(report.tasks), rows, errors)
     graph = descriptor.parent / GRAPH
     if shacl and graph.is_file():
-        conforms, triples, shacl_errors = validate_graph(graph, descriptor.parent)
+        conforms, triples, shacl_errors = validate_graph(graph, descriptor.parent, engine=engine)
         result.shacl, result.triples = conforms, triples
         result.errors.extend(shacl_errors)
         result.valid = result.valid and conforms
     return result
 
 
+def _shapes(package: Path | None) -> str:
+    from opendata.schemas import shapes_text
+
+    local = package / "schemas" / "shapes.ttl" if package else None
+    if local is not None and local.is_file():
+        return local.read_text(encoding="utf-8")
+    return shapes_text()
+
+
 def validate_graph(
-    graph_path: Path, package: Path | None = None
+    graph_path: Path, package: Path | None = None, *, engine: str = "fast"
 ) -> tuple[bool, int, list[ValidationError]]:
-    """Run pySHACL on a package graph with the package's shapes (else the toolkit's)."""
+    """Check a package graph (Turtle or N-Triples, by its suffix) against the package's shapes
+    (else the toolkit's) with the fast engine or pySHACL."""
+    if engine == "fast":
+        return _validate_fast(graph_path, _shapes(package))
+    if engine != "pyshacl":
+        raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {ENGINES}")
+    return _validate_pyshacl(graph_path, package)
+
+
+def _validate_fast(graph_path: Path, shapes: str) -> tuple[bool, int, list[ValidationError]]:
+    import pyoxigraph as ox
+
+    from opendata.shacl import validate_store
+
+    nt = graph_path.with_suffix(".nt")
+    source, fmt = (nt, ox.RdfFormat.N_TRIPLES) if nt.is_file() else (graph_path, None)
+    store = ox.Store()
+    try:
+        store.bulk_load(
+            source.read_bytes(),
+            fmt or (ox.RdfFormat.N_TRIPLES if source.suffix == ".nt" else ox.RdfFormat.TURTLE),
+        )
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InputError(f"the graph cannot be parsed: {exc}", path=source) from exc
+    violations = validate_store(store, shapes)
+    errors = [
+        ValidationError(
+            GRAPH, f"shacl:{v.component}", f"{v.focus.strip('<>')}: {v.message}", field=v.path
+        )
+        for v in violations
+    ]
+    return not violations, len(store), errors
+
+
+def _validate_pyshacl(
+    graph_path: Path, package: Path | None
+) -> tuple[bool, int, list[ValidationError]]:
     import pyshacl
     from rdflib import Graph
     from rdflib.namespace import SH
 
-    from opendata.schemas import shapes_text
-
     data = Graph()
-    data.parse(graph_path, format="turtle")
+    data.parse(graph_path, format="nt" if graph_path.suffix == ".nt" else "turtle")
     shapes = Graph()
-    local = package / "schemas" / "shapes.ttl" if package else None
-    if local is not None and local.is_file():
-        shapes.parse(local, format="turtle")
-    else:
-        shapes.parse(data=shapes_text(), format="turtle")
+    shapes.parse(data=_shapes(package), format="turtle")
     conforms, results, _ = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", inplace=True, advanced=True
     )

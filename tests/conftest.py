@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from opendata.model import Document
 from opendata.reader import read_document
@@ -18,6 +19,16 @@ GOLDEN = ROOT / "datapackages"
 @pytest.fixture(scope="session")
 def sample_doc() -> Document:
     return read_document(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def sample_graph(sample_doc: Document) -> Graph:
+    """The sample's package graph, parsed by rdflib."""
+    from opendata.package import build
+
+    graph = Graph()
+    graph.parse(data=build(sample_doc, "2000-01-01T00:00:00Z")["rdf/graph.ttl"], format="turtle")
+    return graph
 
 
 @pytest.fixture(scope="session")

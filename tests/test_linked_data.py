@@ -25,13 +25,6 @@ from tests.test_corpus import CORPUS, CREATED, DOCUMENTS, _ids
 SHAPES = ROOT / "schemas" / "shapes.ttl"
 
 
-@pytest.fixture(scope="module")
-def sample_graph(sample_doc: Document) -> Graph:
-    graph = Graph()
-    graph.parse(data=build(sample_doc, CREATED)["rdf/graph.ttl"], format="turtle")
-    return graph
-
-
 # -- the vocabulary ------------------------------------------------------------------------------
 
 
