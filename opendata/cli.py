@@ -145,10 +145,11 @@ def _print_report(report: ValidationReport) -> None:
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL validation of the graph.")
 @click.option(
     "--engine",
-    type=click.Choice(["fast", "pyshacl"]),
+    type=click.Choice(["fast", "reference"]),
     default="fast",
     show_default=True,
-    help="SHACL engine: the shapes compiled to SPARQL (fast), or pySHACL (the referee).",
+    help="fast: tables by frictionless's rules compiled once, SHACL compiled to SPARQL; "
+    "reference: frictionless and pySHACL themselves (slower; the referee).",
 )
 def validate_command(
     packages: tuple[Path, ...], as_json: bool, no_shacl: bool, engine: str
