@@ -284,9 +284,36 @@ class _Run:
             for name, value in shape.constraints:
                 out.extend(self.constraint(shape, None, clause, name, value))
             for prop in shape.properties:
-                for name, value in prop.constraints:
+                for name, value in self.screened(prop, clause):
                     out.extend(self.constraint(prop, prop.path, clause, name, value))
         return out
+
+    def screened(self, prop: Shape, clause: object) -> list[tuple[str, object]]:
+        """The constraints of a property shape that may be violated: the counts and the value
+        filters are first asked in one query each (a valid graph answers both with nothing);
+        only when that finds something are they asked one by one, to name each violation."""
+        counts = [(n, v) for n, v in prop.constraints if n in ("minCount", "maxCount")]
+        filters = [(n, v) for n, v in prop.constraints if n in _FILTERS]
+        rest = [c for c in prop.constraints if c not in counts and c not in filters]
+        if len(counts) > 1:
+            having = " || ".join(
+                f"COUNT(DISTINCT ?v) {'<' if n == 'minCount' else '>'} {int(v.value)}"  # type: ignore[attr-defined]
+                for n, v in counts
+            )
+            q = self.query(
+                clause,
+                f"OPTIONAL {{ ?this {prop.path} ?v . }}",
+                head="SELECT ?this",
+                tail=f"GROUP BY ?this HAVING ({having}) LIMIT 1",
+            )
+            if not self.select(q):
+                counts = []
+        if len(filters) > 1:
+            condition = " || ".join(_condition(n, v) for n, v in filters)
+            q = self.query(clause, f"?this {prop.path} ?v . FILTER ({condition})", tail="LIMIT 1")
+            if not self.select(q):
+                filters = []
+        return counts + filters + rest
 
     def focus_nodes(self, clause: object) -> set[str]:
         return {r["this"] for r in self.select(self.query(clause, ""))}
@@ -330,14 +357,7 @@ class _Run:
             return found(self.select(q), "two values share a language")
         if name in ("or", "node"):
             return self.nested(shape, clause, value_pattern, name, value)
-        condition = {
-            "datatype": lambda v: f"!(isLITERAL(?v) && DATATYPE(?v) = {_term(v)})",
-            "class": lambda v: f"NOT EXISTS {{ ?v <{RDF_TYPE}>/<{SUBCLASS}>* {_term(v)} }}",
-            "nodeKind": lambda v: _node_kind(v),
-            "pattern": lambda v: f"(isBLANK(?v) || !REGEX(STR(?v), {_term(v)}))",
-            "in": lambda v: f"(?v NOT IN ({', '.join(_term(x) for x in v)}))",
-            "minLength": lambda v: f"(isBLANK(?v) || STRLEN(STR(?v)) < {int(v.value)})",
-        }[name](value)
+        condition = _condition(name, value)
         q = self.query(clause, f"{value_pattern} FILTER ({condition})", "SELECT DISTINCT ?this ?v")
         return found(self.select(q), f"{name} {_short(value)}")
 
@@ -376,6 +396,21 @@ class _Run:
                 out.extend(self.constraint(shape, shape.path, clause, name, value))
             return out
         return self.validate(shape, values)
+
+
+_FILTERS = ("datatype", "class", "nodeKind", "pattern", "in", "minLength")
+
+
+def _condition(name: str, value: object) -> str:
+    """The SPARQL filter that is true for a value violating the constraint."""
+    return {
+        "datatype": lambda v: f"!(isLITERAL(?v) && DATATYPE(?v) = {_term(v)})",
+        "class": lambda v: f"NOT EXISTS {{ ?v <{RDF_TYPE}>/<{SUBCLASS}>* {_term(v)} }}",
+        "nodeKind": lambda v: _node_kind(v),
+        "pattern": lambda v: f"(isBLANK(?v) || !REGEX(STR(?v), {_term(v)}))",
+        "in": lambda v: f"(?v NOT IN ({', '.join(_term(x) for x in v)}))",
+        "minLength": lambda v: f"(isBLANK(?v) || STRLEN(STR(?v)) < {int(v.value)})",  # type: ignore[attr-defined]
+    }[name](value)
 
 
 def _node_kind(value: object) -> str:
