@@ -389,6 +389,22 @@ def _check(client: CkanClient, plan: DatasetPlan) -> None:
             )
 
 
+def _check_rights(client: CkanClient, org: dict[str, Any]) -> None:
+    """Refuse early when the token's user may not create datasets in the organisation.
+
+    CKAN treats an unknown token as an anonymous visitor, who can read but not write, so a bad
+    token is noticed here, before anything is sent, rather than midway.
+    """
+    where = f"organization {org['name']}"
+    mine = client.call("organization_list_for_user", {"permission": "create_dataset"}, where=where)
+    if not any(o.get("id") == org["id"] for o in mine or []):
+        raise PortalError(
+            f"{where}: the API token's user may not create datasets in it on {client.url} "
+            "(is the token valid, CKAN_API_TOKEN or --token-file, and is its user an editor "
+            "or admin of the organization?)"
+        )
+
+
 def publish(
     packages: list[Path],
     portal: str,
@@ -418,6 +434,8 @@ def publish(
             f"organization {organization}: not found on {client.url} "
             "(create it on the portal, or give the name of an existing one)"
         )
+    if not dry_run:
+        _check_rights(client, org)
     result = PublishResult([], [], dry_run, 0, {})
     for package in packages:
         try:
