@@ -200,8 +200,11 @@ def schemas_command(out_dir: Path) -> None:
 
 
 def _print_publish(result: PublishResult, verbose: bool) -> None:
+    failed = {package for package, _ in result.failures}
     for plan in result.plans:
         click.echo(f"{plan.package}\n  -> {plan.url} [{plan.action}]")
+        if plan.action == "update" and plan.reason != "resources":
+            click.echo(f"  dataset fields: {plan.reason}")
         counts = {a: 0 for a in ("create", "update", "unchanged", "delete")}
         for step in plan.steps:
             counts[step.action] += 1
@@ -209,7 +212,8 @@ def _print_publish(result: PublishResult, verbose: bool) -> None:
                 reason = f" ({step.reason})" if step.reason and step.action != "create" else ""
                 click.echo(f"  {step.action:<9} {step.name}{reason}")
         summary = ", ".join(f"{n} {a}" for a, n in counts.items())
-        click.echo(f"  resources: {summary}; {plan.uploads} to upload")
+        uploads = "to upload" if result.dry_run or plan.package in failed else "uploaded"
+        click.echo(f"  resources: {summary}; {plan.uploads} {uploads}")
     for package, error in result.failures:
         where = "" if error.path else f"{package}: "
         click.echo(f"error: {where}{error}", err=True)
