@@ -115,6 +115,8 @@ class CkanClient:
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last = f"could not reach {self.url} ({type(exc).__name__}: {_reason(exc)})"
                 continue
+            except requests.RequestException as exc:  # a bad URL: retrying will not help
+                raise PortalError(f"{prefix}{action}: {type(exc).__name__}: {exc}") from None
             if response.status_code >= 500:
                 last = f"HTTP {response.status_code}: {_describe(_json(response))}"
                 continue

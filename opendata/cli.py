@@ -221,9 +221,20 @@ def _print_publish(result: PublishResult, verbose: bool) -> None:
     click.echo(f"{done}: {sum(result.requests.values())} requests, {result.uploads} uploads")
 
 
+def _portal_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL")
+    return value
+
+
 @cli.command("publish")
 @click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--portal", required=True, help="The CKAN site, e.g. https://data.example.gov.cn")
+@click.option(
+    "--portal",
+    required=True,
+    callback=_portal_url,
+    help="The CKAN site, e.g. https://data.example.gov.cn",
+)
 @click.option("--organization", required=True, help="Name (or id) of the CKAN organization.")
 @click.option(
     "--token-file",

@@ -223,6 +223,8 @@ def _dataset_changes(fields: dict[str, Any], remote: dict[str, Any], owner: str)
     changes = [k for k in ("title", "notes", "license_id") if remote.get(k) != fields[k]]
     if remote.get("owner_org") != owner:
         changes.append("organization")
+    if remote.get("state", "active") != "active":
+        changes.append("state")  # deleted on the portal: publishing brings it back
     have_tags = {t["name"] for t in remote.get("tags") or []}
     if not set(fields["tags"]) <= have_tags:
         changes.append("tags")
@@ -311,6 +313,7 @@ def execute(client: CkanClient, plan: DatasetPlan, organization: dict[str, Any])
         "owner_org": organization["id"],
         "tags": _merged_tags(plan.fields, plan.remote),
         "extras": _merged_extras(plan.fields, plan.remote),
+        "state": "active",
     }
     if plan.remote is None:
         created = client.call("package_create", {"name": plan.name, **body}, where=where)

@@ -301,3 +301,14 @@ def test_portal_down_is_a_clear_error_after_retries(golden_package: Path) -> Non
     )  # fmt: skip
     assert done.returncode == 6
     assert "failed after 2 attempts: could not reach" in done.stderr
+
+
+def test_a_dataset_deleted_on_the_portal_comes_back(portal: Portal, package: Path) -> None:
+    run(portal, package)
+    portal.action("package_delete", id=package.name)
+    result = run(portal, package)
+    (plan,) = result.plans
+    assert (plan.action, plan.reason) == ("update", "state")
+    assert result.uploads == 0
+    assert portal.action("package_show", id=package.name)["state"] == "active"
+    assert_published(portal, package)

@@ -95,3 +95,11 @@ def test_publish_needs_a_token_unless_dry_run(golden_package: Path, monkeypatch)
     )
     assert result.exit_code == 2
     assert "no API token: set CKAN_API_TOKEN or give --token-file" in result.output
+
+
+def test_the_portal_must_be_an_http_url(golden_package: Path) -> None:
+    result = invoke(
+        "publish", golden_package, "--portal", "data.example.gov.cn", "--organization", "x"
+    )
+    assert result.exit_code == 2
+    assert "'data.example.gov.cn' is not an http:// or https:// URL" in result.output
