@@ -11,7 +11,6 @@ import json
 import shutil
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,16 +19,11 @@ import requests
 
 from opendata.ckan import PortalError
 from opendata.publish import publish, read_package
-from tests.ckan_portal import CountingSession, Portal, portal_fixture
+from tests.ckan_portal import CountingSession, Portal
 from tests.cli_helpers import run_script
 
 ORG = "opendata-tests"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-@pytest.fixture(scope="session")
-def portal() -> Iterator[Portal]:
-    yield from portal_fixture()
 
 
 @pytest.fixture
