@@ -111,18 +111,33 @@ configure() {
     "ckan.auth.create_unowned_dataset = false" \
     "ckan.cache_enabled = false" >/dev/null
   mkdir -p "$HOME_DIR/storage"
-  if [ "$(cat "$HOME_DIR/db.stamp" 2>/dev/null)" != "$PG_PORT" ]; then
+  if ! db_ready; then
     say "initialising the CKAN database"
     "$VENV/bin/ckan" -c "$INI" db init >>"$LOG" 2>&1
     "$VENV/bin/ckan" -c "$INI" user add admin email=admin@localhost password="$PASSWORD" \
       >>"$LOG" 2>&1 || true
     "$VENV/bin/ckan" -c "$INI" sysadmin add admin >>"$LOG" 2>&1
-    rm -f "$HOME_DIR/token"
-    echo "$PG_PORT" >"$HOME_DIR/db.stamp"
   fi
-  if [ ! -s "$HOME_DIR/token" ]; then
-    (umask 077 && "$VENV/bin/ckan" -c "$INI" user token add admin opendata-tests 2>>"$LOG" |
-      tail -1 | tr -d '[:space:]' >"$HOME_DIR/token")
+}
+
+db_ready() {
+  as_postgres psql -p "$PG_PORT" -d ckan -tAc \
+    "select count(*) from \"user\" where name = 'admin' and sysadmin" 2>/dev/null | grep -qx 1
+}
+
+token_ok() {
+  [ -s "$HOME_DIR/token" ] &&
+    curl -fsS -H "Authorization: $(cat "$HOME_DIR/token")" \
+      "$URL/api/3/action/api_token_list?user_id=admin" >/dev/null 2>&1
+}
+
+make_token() {
+  if token_ok; then return; fi
+  (umask 077 && "$VENV/bin/ckan" -c "$INI" user token add admin opendata-tests 2>>"$LOG" |
+    tail -1 | tr -d '[:space:]' >"$HOME_DIR/token")
+  if ! token_ok; then
+    say "could not make an API token for admin; see $LOG"
+    exit 1
   fi
 }
 
@@ -173,6 +188,7 @@ case "${1:-}" in
     install_ckan
     configure
     start_ckan
+    make_token
     say "CKAN is up on $URL ($(($(date +%s) - started)) s); token in $HOME_DIR/token"
     ;;
   stop) stop ;;
