@@ -19,22 +19,11 @@ from typing import Any
 
 import requests
 
-from opendata.errors import OpendataError
+from opendata.errors import PortalError
 
 DEFAULT_RETRIES = 4
 DEFAULT_BACKOFF = 0.5
 DEFAULT_TIMEOUT = 60.0
-
-
-class PortalError(OpendataError):
-    """A remote service (the CKAN portal) failed or refused the request."""
-
-    exit_code = 6
-
-    def __init__(self, message: str, *, status: int | None = None, answer: Any = None):
-        self.status = status
-        self.answer = answer
-        super().__init__(message)
 
 
 def _describe(answer: Any) -> str:

@@ -31,9 +31,9 @@ from typing import Any
 
 import requests
 
-from opendata.ckan import DEFAULT_BACKOFF, DEFAULT_RETRIES, CkanClient, PortalError
+from opendata.ckan import DEFAULT_BACKOFF, DEFAULT_RETRIES, CkanClient
 from opendata.dcat import DcatDescription, dataset_fields, dcat_description, resource_fields
-from opendata.errors import InputError, OpendataError
+from opendata.errors import InputError, OpendataError, PortalError
 
 # the graph files published, by package resource name: (CKAN format, media type)
 GRAPH_RESOURCES = {"graph-ttl": ("Turtle", "text/turtle"), "graph-jsonld": ("JSON-LD", None)}

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from opendata.ckan import PortalError
+from opendata.errors import PortalError
 from opendata.publish import publish, read_package
 from tests.ckan_portal import CountingSession, Portal
 from tests.cli_helpers import run_script
