@@ -27,6 +27,9 @@ LOG=$HOME_DIR/ckan.log
 PLUGIN=$ROOT/ckan/ckanext-opendata-pgsearch
 URL=http://127.0.0.1:$PORT
 PASSWORD=opendata-ckan-test
+# Fixed, because this portal is for tests on loopback only: a token made from one checkout then
+# works with a server started from another one (CI in a fresh clone while a portal runs).
+SECRET=opendata-test-portal-loopback-only
 
 say() { echo "ckan.sh: $*" >&2; }
 
@@ -103,6 +106,7 @@ configure() {
     "sqlalchemy.url = postgresql://ckan:$PASSWORD@127.0.0.1:$PG_PORT/ckan" \
     "ckan.site_url = $URL" \
     "ckan.site_id = opendata-test" \
+    "SECRET_KEY = $SECRET" \
     "ckan.redis.url = redis://127.0.0.1:$REDIS_PORT/0" \
     "solr_url = http://127.0.0.1:9/solr/unused" \
     "ckan.plugins = opendata_pgsearch" \
