@@ -2,14 +2,14 @@
 
 One package becomes one CKAN dataset, named after the package (ASCII), in the given organisation.
 Its resources are the package's CSV tables (each with its Table Schema as a JSON ``schema``
-field), ``datapackage.json``, the graph as Turtle and JSON-LD, and the package's DCAT description
-(``dcat.ttl``, cut from the graph). Dataset metadata follows ckanext-dcat's DCAT-AP mapping
-(:mod:`opendata.dcat`).
+field), ``datapackage.json``, the graph as Turtle and JSON-LD (not N-Triples), any other file
+the package lists, and the package's DCAT description (``dcat.ttl``, cut from the graph).
+Dataset metadata follows ckanext-dcat's DCAT-AP mapping (:mod:`opendata.dcat`).
 
 Publishing is idempotent:
 
 - ``package_show`` first; the plan says, per dataset and per resource, ``create``, ``update``
-  (with the reason) , ``unchanged`` or ``delete``.
+  (with the reason), ``unchanged`` or ``delete``.
 - A file is uploaded only when its SHA-256 differs from the resource's ``hash`` (or the resource
   is not an upload). A changed file replaces the resource of the same name (``resource_patch``).
 - Only the fields the tool manages are sent, with patch semantics (``package_patch``,
@@ -37,6 +37,8 @@ from opendata.errors import InputError, OpendataError, PortalError
 
 # the graph files published, by package resource name: (CKAN format, media type)
 GRAPH_RESOURCES = {"graph-ttl": ("Turtle", "text/turtle"), "graph-jsonld": ("JSON-LD", None)}
+# not published: the same graph as graph-ttl, three times the size
+SKIPPED_RESOURCES = {"graph-nt"}
 DCAT_RESOURCE = "dcat"
 DESCRIPTOR_RESOURCE = "datapackage"
 MANAGED_BY = "opendata_package"  # resource field naming the package a resource belongs to
@@ -133,7 +135,7 @@ def read_package(path: Path) -> tuple[dict[str, Any], list[LocalFile], DcatDescr
     for res in descriptor.get("resources", []):
         name, relative = res.get("name"), res.get("path")
         tabular = res.get("profile") == "tabular-data-resource"
-        if not isinstance(relative, str) or not (tabular or name in GRAPH_RESOURCES):
+        if not isinstance(relative, str) or name in SKIPPED_RESOURCES:
             continue
         data = _read(path, relative)
         expected = str(res.get("hash", "")).removeprefix("sha256:")
@@ -143,7 +145,11 @@ def read_package(path: Path) -> tuple[dict[str, Any], list[LocalFile], DcatDescr
                 "(the package changed after it was written; run opendata validate)",
                 path=path,
             )
-        fmt, media = GRAPH_RESOURCES.get(name, ("CSV", "text/csv"))
+        if tabular:
+            fmt, media = "CSV", "text/csv"
+        else:  # the graph, or any other file the package lists
+            suffix = Path(relative).suffix.lstrip(".")
+            fmt, media = GRAPH_RESOURCES.get(name, (str(res.get("format") or suffix).upper(), None))
         schema = res.get("schema")
         if isinstance(schema, str):
             schema = json.loads(_read(path, schema))
