@@ -48,3 +48,14 @@ class OutputError(OpendataError):
     """An output could not be written; nothing half-written is left behind."""
 
     exit_code = 5
+
+
+class PortalError(OpendataError):
+    """A remote service (a CKAN portal) could not be reached or refused a request."""
+
+    exit_code = 6
+
+    def __init__(self, message: str, *, status: int | None = None, answer: object = None):
+        self.status = status
+        self.answer = answer
+        super().__init__(message)

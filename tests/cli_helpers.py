@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,9 +25,9 @@ def console_script() -> list[str]:
 
 
 def run_script(
-    *args: str | Path, cwd: Path, timeout: int = 120
+    *args: str | Path, cwd: Path, timeout: int = 120, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the console script; no traceback may reach the user."""
+    """Run the console script (``env`` added to the environment); no traceback may reach the user."""
     done = subprocess.run(
         [*console_script(), *(str(a) for a in args)],
         cwd=cwd,
@@ -34,6 +35,7 @@ def run_script(
         text=True,
         encoding="utf-8",
         timeout=timeout,
+        env={**os.environ, **env} if env else None,
     )
     assert "Traceback" not in done.stderr, done.stderr
     assert "Traceback" not in done.stdout, done.stdout

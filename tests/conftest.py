@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from rdflib import Graph
 
 from opendata.model import Document
 from opendata.reader import read_document
+from tests.ckan_portal import Portal, portal_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "qinhuangdao-etdz-party-building-2023-budget.txt"
@@ -36,3 +38,9 @@ def golden_package() -> Path:
     packages = [p for p in GOLDEN.iterdir() if (p / "datapackage.json").is_file()]
     assert len(packages) == 1, f"expected one package in {GOLDEN}, found {packages}"
     return packages[0]
+
+
+@pytest.fixture(scope="session")
+def portal() -> Iterator[Portal]:
+    """The real CKAN test portal (see tests/ckan_portal.py)."""
+    yield from portal_fixture()
