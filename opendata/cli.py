@@ -10,6 +10,7 @@ Exit codes (also in the README):
 4     an input is of a kind not supported yet (e.g. PDF)
 5     an output could not be written
 6     a document hit an unexpected error (a bug) or its worker process died
+7     the Dask scheduler (``--dask``) cannot be reached, or Dask is not installed
 ====  =====================================================================
 """
 
@@ -152,18 +153,24 @@ def convert_command(
         results = run(the_plan, jobs=jobs)
     show = progress if progress is not None else sys.stderr.isatty()
     worst = 0
-    with Progress(len(the_plan.jobs) + len(the_plan.errors), show) as bar:
-        for result in results:
-            with bar.printing():
-                _print_convert(result, verbose)
-            bar.update(result)
-            if result.error is not None:
-                worst = max(worst, result.error.exit_code)
-            elif result.errors:
-                worst = max(worst, EXIT_FINDINGS)
-    if the_plan.batch and the_plan.jobs:
-        catalog = write_catalog(out_dir, base)
-        click.echo(f"catalogue: {catalog.path} ({catalog.packages} packages) [{catalog.status}]")
+    try:
+        with Progress(len(the_plan.jobs) + len(the_plan.errors), show) as bar:
+            for result in results:
+                with bar.printing():
+                    _print_convert(result, verbose)
+                bar.update(result)
+                if result.error is not None:
+                    worst = max(worst, result.error.exit_code)
+                elif result.errors:
+                    worst = max(worst, EXIT_FINDINGS)
+        if the_plan.batch and the_plan.jobs:
+            catalog = write_catalog(out_dir, base)
+            click.echo(
+                f"catalogue: {catalog.path} ({catalog.packages} packages) [{catalog.status}]"
+            )
+    except OpendataError as exc:  # the run as a whole: the folder is locked, no scheduler …
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
     if worst:
         sys.exit(worst)
 

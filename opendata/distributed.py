@@ -32,7 +32,7 @@ class SchedulerError(OpendataError):
     exit_code = 7
 
 
-def _client(address: str):  # type: ignore[no-untyped-def]
+def _client(address: str, timeout: str):  # type: ignore[no-untyped-def]
     try:
         from distributed import Client
     except ImportError as exc:
@@ -40,13 +40,16 @@ def _client(address: str):  # type: ignore[no-untyped-def]
             "Dask is not installed; install it with: pip install 'opendata[distributed]'"
         ) from exc
     try:
-        return Client(address, timeout="10s", set_as_default=False)
+        return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
 
 
-def run_on_dask(the_plan: Plan, address: str) -> Iterator[ConvertResult]:
-    """Convert the planned jobs on the cluster at ``address``, yielding results as they come."""
+def run_on_dask(the_plan: Plan, address: str, *, timeout: str = "30s") -> Iterator[ConvertResult]:
+    """Convert the planned jobs on the cluster at ``address``, yielding results as they come.
+
+    ``timeout`` is how long to try to reach the scheduler.
+    """
     yield from the_plan.errors
     if not the_plan.jobs:
         return
@@ -57,7 +60,7 @@ def run_on_dask(the_plan: Plan, address: str) -> Iterator[ConvertResult]:
         raise OutputError(f"cannot create the output folder: {exc}", path=out_dir) from exc
     from distributed import as_completed
 
-    client = _client(address)
+    client = _client(address, timeout)
     try:
         with OutputLock(out_dir):
             the_plan.leftovers = clean_leftovers(out_dir)
@@ -75,7 +78,7 @@ def run_on_dask(the_plan: Plan, address: str) -> Iterator[ConvertResult]:
                     return future
 
                 first = [submit() for _ in range(min(len(todo), TASKS_PER_THREAD * threads))]
-                pending = as_completed(first)
+                pending = as_completed(first, loop=client.loop)
                 for future in pending:
                     job = jobs.pop(future.key)
                     try:

@@ -156,19 +156,29 @@ class FileClaims:
         return cls(out_dir / STATE / f"claims-{uuid.uuid4().hex[:12]}")
 
     def claim(self, name: str, who: str) -> str | None:
-        """Take ``name`` for input ``who``; returns the input that had it already, or None."""
+        """Take ``name`` for input ``who``; returns the input that had it already, or None.
+
+        Taking it again for the same input (a job retried after its worker died) succeeds.
+        """
+        claim = self.folder / name
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            try:
-                return (self.folder / name).read_text(encoding="utf-8") or "another document"
-            except OSError:
-                return "another document"
+            draft = self.folder / f".{name}.{uuid.uuid4().hex}"
+            draft.write_text(who, encoding="utf-8")
         except OSError:
             return None  # the folder cannot be written: writing the package will say so
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(who)
+        try:
+            os.link(draft, claim)  # atomic, and the claim is whole when it appears
+        except FileExistsError:
+            try:
+                owner = claim.read_text(encoding="utf-8")
+            except OSError:
+                owner = ""
+            return None if owner == who else owner or "another document"
+        except OSError:
+            return None
+        finally:
+            draft.unlink(missing_ok=True)
         return None
 
     def remove(self) -> None:
