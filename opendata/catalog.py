@@ -12,8 +12,10 @@
   Frictionless Tabular Data Package with its Table Schema.
 
 It is built from the packages on disk only, so it is always complete and can be rebuilt at
-any time (``opendata catalog OUT``). It is written like a package: into a staging folder,
-then moved into place, and left as it is when nothing changed.
+any time (``opendata catalog OUT``). A package whose ``datapackage.json`` has not changed
+keeps its row from the previous index without its tables being read again. It is written
+like a package: into a staging folder, then moved into place, and left as it is when nothing
+changed.
 """
 
 from __future__ import annotations
@@ -29,9 +31,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from opendata import __version__
 from opendata.errors import OutputError
@@ -96,6 +95,13 @@ INDEX_SCHEMA: dict[str, Any] = {
         _field("sources_sha256", "string", "来源SHA-256", "Their SHA-256, in the same order."),
         _field("created", "string", "生成时间", "When the package was written."),
         _field("opendata_version", "string", "opendata 版本", "Version that wrote the package."),
+        _field(
+            "descriptor_sha256",
+            "string",
+            "描述文件SHA-256",
+            "SHA-256 of the package's datapackage.json, which pins every file of the package "
+            "(a rebuild of the catalogue reuses the row while it is the same).",
+        ),
     ],
     "primaryKey": ["name"],
 }
@@ -138,9 +144,15 @@ def _expenditure_total(folder: Path) -> tuple[str, str]:
     return "", ""
 
 
-def index_row(folder: Path, base: str) -> dict[str, str]:
+def _uri(base: str, name: str) -> str:
+    return Minter(base, name, "", None).disclosure
+
+
+def index_row(folder: Path, base: str, descriptor: bytes | None = None) -> dict[str, str]:
     """One package's row of the index, from its files."""
-    d = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    if descriptor is None:
+        descriptor = (folder / "datapackage.json").read_bytes()
+    d = json.loads(descriptor.decode("utf-8"))
     tables = [r for r in d.get("resources", []) if r.get("table_kind")]
     rows = sum(_count_rows(folder / r["path"]) for r in tables if (folder / r["path"]).is_file())
     facts = folder / "data" / "facts.csv"
@@ -155,7 +167,7 @@ def index_row(folder: Path, base: str) -> dict[str, str]:
     return {
         "name": folder.name,
         "path": f"../{folder.name}/datapackage.json",
-        "uri": Minter(base, folder.name, "", None).disclosure,
+        "uri": _uri(base, folder.name),
         "title": text(d.get("title")),
         "department": text(d.get("department")),
         "department_code": text(d.get("department_code")),
@@ -177,6 +189,7 @@ def index_row(folder: Path, base: str) -> dict[str, str]:
         "sources_sha256": " | ".join(s.get("sha256", "") for s in sources),
         "created": text(d.get("created")),
         "opendata_version": text(d.get("opendata_version")),
+        "descriptor_sha256": hashlib.sha256(descriptor).hexdigest(),
     }
 
 
@@ -189,60 +202,121 @@ def _csv(rows: list[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
-def catalog_graph(rows: list[dict[str, str]], base: str, name: str) -> Graph:
-    """The DCAT catalogue of the rows' packages."""
-    g = Graph(bind_namespaces="none")
-    g.bind("cnb", CNB._NS)
-    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("skos", SKOS)):
-        g.bind(prefix, ns)
-    g.bind("xsd", XSD)
-    catalog = URIRef(f"{base}id/catalog/{key(name)}")
-    g.add((catalog, RDF.type, DCAT.Catalog))
-    g.add((catalog, DCTERMS.title, Literal(f"opendata catalogue: {name}", lang="en")))
-    g.add((catalog, DCTERMS.title, Literal(f"预决算公开数据目录：{name}", lang="zh")))
-    g.add((catalog, FOAF.homepage, URIRef("index.csv")))
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PREFIXES = {
+    "cnb": str(CNB._NS),
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": XSD,
+}
+# Download URLs are relative to the catalogue (wherever the folder is published). pyoxigraph
+# writes absolute IRIs only, so they are minted under this placeholder and made relative after.
+_HERE = "http://opendata.invalid/output-folder/"
+
+
+def catalog_triples(rows: list[dict[str, str]], base: str, name: str) -> list[Any]:
+    """The DCAT catalogue of the rows' packages, as pyoxigraph triples (in a stable order)."""
+    import pyoxigraph as ox
+
+    p = {k: v for k, v in PREFIXES.items()}
+    triples: list[Any] = []
+
+    def add(s: str, prefix: str, local: str, o: Any) -> None:
+        pred = RDF_TYPE if prefix == "rdf" else p[prefix] + local
+        triples.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(pred), o))
+
+    def iri(value: str) -> Any:
+        return ox.NamedNode(value)
+
+    def zh(text: str) -> Any:
+        return ox.Literal(text, language="zh")
+
+    catalog = f"{base}id/catalog/{key(name)}"
+    add(catalog, "rdf", "", iri(p["dcat"] + "Catalog"))
+    add(catalog, "dct", "title", ox.Literal(f"opendata catalogue: {name}", language="en"))
+    add(catalog, "dct", "title", zh(f"预决算公开数据目录：{name}"))
+    add(catalog, "foaf", "homepage", iri(f"{_HERE}{CATALOG}/index.csv"))
     modified = max((r["created"] for r in rows if r["created"]), default="")
     if modified:
-        g.add((catalog, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
+        add(catalog, "dct", "modified", ox.Literal(modified, datatype=iri(XSD + "dateTime")))
     for row in rows:
-        dataset = URIRef(row["uri"])
-        g.add((catalog, DCAT.dataset, dataset))
-        g.add((dataset, RDF.type, DCAT.Dataset))
-        g.add((dataset, DCTERMS.identifier, Literal(row["name"])))
-        g.add((dataset, DCTERMS.title, Literal(row["title"] or row["name"], lang="zh")))
+        add(catalog, "dcat", "dataset", iri(row["uri"]))
+    publishers: dict[str, str] = {}
+    for row in rows:
+        dataset = row["uri"]
+        add(dataset, "rdf", "", iri(p["dcat"] + "Dataset"))
+        add(dataset, "dct", "identifier", ox.Literal(row["name"]))
+        add(dataset, "dct", "title", zh(row["title"] or row["name"]))
         if row["year"]:
-            g.add((dataset, CNB.fiscalYear, Literal(row["year"], datatype=XSD.gYear)))
+            add(dataset, "cnb", "fiscalYear", ox.Literal(row["year"], datatype=iri(XSD + "gYear")))
         for word in ("部门预算" if row["kind"] == "预算" else "部门决算", row["department"]):
             if word:
-                g.add((dataset, DCAT.keyword, Literal(word, lang="zh")))
+                add(dataset, "dcat", "keyword", zh(word))
         if row["department"]:
-            publisher = URIRef(
-                f"{base}id/department/"
-                + department_key(row["department_code"] or None, row["department"])
+            publisher = f"{base}id/department/" + department_key(
+                row["department_code"] or None, row["department"]
             )
-            g.add((dataset, DCTERMS.publisher, publisher))
-            g.add((publisher, RDF.type, FOAF.Agent))
-            g.add((publisher, FOAF.name, Literal(row["department"], lang="zh")))
-            g.add((publisher, SKOS.prefLabel, Literal(row["department"], lang="zh")))
+            add(dataset, "dct", "publisher", iri(publisher))
+            publishers[publisher] = row["department"]
         minter = Minter(base, row["name"], "", None)
+        for path in DISTRIBUTIONS:
+            add(dataset, "dcat", "distribution", iri(minter.distribution(path)))
         for path, (media, title) in DISTRIBUTIONS.items():
-            dist = URIRef(minter.distribution(path))
-            g.add((dataset, DCAT.distribution, dist))
-            g.add((dist, RDF.type, DCAT.Distribution))
-            g.add((dist, DCTERMS.title, Literal(title, lang="en")))
-            g.add((dist, DCAT.mediaType, URIRef(IANA + media)))
-            g.add((dist, DCAT.downloadURL, URIRef(f"../{row['name']}/{path}")))
+            dist = minter.distribution(path)
+            add(dist, "rdf", "", iri(p["dcat"] + "Distribution"))
+            add(dist, "dct", "title", ox.Literal(title, language="en"))
+            add(dist, "dcat", "mediaType", iri(IANA + media))
+            add(dist, "dcat", "downloadURL", iri(f"{_HERE}{row['name']}/{path}"))
             if path == "datapackage.json":
-                g.add((dist, DCTERMS.conformsTo, URIRef(DATAPACKAGE_SPEC)))
-    return g
+                add(dist, "dct", "conformsTo", iri(DATAPACKAGE_SPEC))
+    for publisher, label in sorted(publishers.items()):
+        add(publisher, "rdf", "", iri(p["foaf"] + "Agent"))
+        add(publisher, "foaf", "name", zh(label))
+        add(publisher, "skos", "prefLabel", zh(label))
+    return triples
+
+
+def catalog_turtle(rows: list[dict[str, str]], base: str, name: str) -> str:
+    """``catalog.ttl``: the catalogue as Turtle, download URLs relative to the catalogue."""
+    import pyoxigraph as ox
+
+    data = ox.serialize(
+        catalog_triples(rows, base, name), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES
+    )
+    return data.decode("utf-8").replace(f"<{_HERE}", "<../")
+
+
+def _previous_rows(target: Path) -> dict[str, dict[str, str]]:
+    """The rows of the current index, by the hash of their package's descriptor."""
+    index = target / "index.csv"
+    if not index.is_file():
+        return {}
+    try:
+        with index.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return {}
+    names = [f["name"] for f in INDEX_SCHEMA["fields"]]
+    return {r["descriptor_sha256"]: r for r in rows if list(r) == names}
 
 
 def build_catalog(out_dir: Path, base: str | None = None) -> dict[str, str]:
     """All files of the catalogue as {relative path: text}."""
     b = base_uri(base)
-    rows = [index_row(folder, b) for folder in package_dirs(out_dir)]
+    previous = _previous_rows(out_dir / CATALOG)
+    rows = []
+    for folder in package_dirs(out_dir):
+        descriptor = (folder / "datapackage.json").read_bytes()
+        digest = hashlib.sha256(descriptor).hexdigest()
+        row = previous.get(digest)
+        if row is None or row["name"] != folder.name or row["uri"] != _uri(b, folder.name):
+            row = index_row(folder, b, descriptor)
+        rows.append(row)
     name = out_dir.resolve().name or "catalog"
-    ttl = catalog_graph(rows, b, name).serialize(format="turtle")
+    ttl = catalog_turtle(rows, b, name)
     index = _csv(rows)
     files = {"catalog.ttl": ttl, "index.csv": index}
 
