@@ -266,6 +266,8 @@ def test_catalogue_is_valid_and_links_each_package(tmp_path: Path) -> None:
         package = Graph().parse(out / r["name"] / "rdf" / "graph.ttl", format="turtle")
         assert (URIRef(r["uri"]), ns.RDF.type, ns.DCAT.Dataset) in package
         assert URIRef(r["uri"]) in datasets
+        (publisher,) = catalog.objects(URIRef(r["uri"]), ns.DCTERMS.publisher)
+        assert (publisher, ns.RDF.type, ns.ORG.Organization) in package
         downloads = {
             str(u)
             for d in catalog.objects(URIRef(r["uri"]), ns.DCAT.distribution)
