@@ -87,7 +87,7 @@ class Plan:
 
 
 def pages_of(paths: tuple[Path, ...]) -> int:
-    """Pages read: a PDF's page count; a text file counts as one page."""
+    """Pages read: a PDF's page count; a text file's form feeds + 1."""
     total = 0
     for path in paths:
         if path.suffix.lower() == ".pdf":
@@ -100,7 +100,10 @@ def pages_of(paths: tuple[Path, ...]) -> int:
             except Exception:
                 total += 1
         else:
-            total += 1
+            try:
+                total += path.read_bytes().count(b"\f") + 1
+            except OSError:
+                total += 1
     return total
 
 
