@@ -163,6 +163,10 @@ def convert_command(
                     worst = max(worst, result.error.exit_code)
                 elif result.errors:
                     worst = max(worst, EXIT_FINDINGS)
+        if the_plan.leftovers:
+            click.echo(
+                f"cleaned up after an interrupted run: {', '.join(the_plan.leftovers)}", err=True
+            )
         if the_plan.batch and the_plan.jobs:
             catalog = write_catalog(out_dir, base)
             click.echo(

@@ -69,15 +69,16 @@ def _documents_under(folder: Path) -> list[Path]:
 
 
 def find_inputs(inputs: list[Path], *, exclude: Path | None = None) -> Found:
-    """Expand folders and patterns into files; ``exclude`` (the output folder) is left out."""
+    """Expand folders and patterns into files; what they find under ``exclude`` (the output
+    folder) is left out. A file given by name is always kept."""
     result = Found()
     seen: set[Path] = set()
     skip = exclude.resolve() if exclude is not None else None
 
-    def add(path: Path) -> None:
+    def add(path: Path, expanded: bool = False) -> None:
         key = path.resolve()
-        if skip is not None and key.is_relative_to(skip):
-            return
+        if expanded and skip is not None and key.is_relative_to(skip):
+            return  # never convert what this run writes (a folder given with its output in it)
         if key not in seen:
             seen.add(key)
             result.files.append(path)
@@ -90,7 +91,7 @@ def find_inputs(inputs: list[Path], *, exclude: Path | None = None) -> Found:
             if not files:
                 result.errors.append(InputError("no .pdf or .txt file in this folder", path=given))
             for path in files:
-                add(path)
+                add(path, expanded=True)
         elif not given.exists() and is_pattern(text):
             result.expanded = True
             matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
@@ -100,7 +101,7 @@ def find_inputs(inputs: list[Path], *, exclude: Path | None = None) -> Found:
             if not files:
                 result.errors.append(InputError("no file matches this pattern", path=given))
             for path in files:
-                add(path)
+                add(path, expanded=True)
         else:  # a file, or a path that does not exist: reading it reports the problem
             add(given)
     return result

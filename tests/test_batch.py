@@ -327,12 +327,16 @@ def test_kill_9_leaves_only_complete_packages_and_the_next_run_finishes(tmp_path
     os.killpg(process.pid, signal.SIGKILL)  # the run and its workers, like a power cut
     process.wait(timeout=30)
     written = package_dirs(out)
+    before = sorted(p.name for p in out.iterdir())
     assert 2 <= len(written) < 6, "the kill came too late to test anything"
     assert all(complete(p) for p in written)
     assert validate_package(written[0], shacl=False).valid
 
     rerun = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
+    leftovers = [p for p in before if p.startswith(".") and p != ".opendata"]
+    if leftovers:
+        assert "cleaned up after an interrupted run: " in rerun.stderr
     assert rerun.stdout.count(f"[{SKIPPED}]") >= len(written)
     assert len(package_dirs(out)) == 6 and all(complete(p) for p in package_dirs(out))
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
