@@ -301,6 +301,37 @@ def test_leftovers_of_a_killed_run_are_cleaned(tmp_path: Path) -> None:
     assert len(done) == 4
 
 
+def test_leftovers_of_write_package_itself_are_recognised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The names clean_leftovers knows are the ones write_package really leaves when killed."""
+    import shutil
+
+    from opendata.package import write_package
+    from opendata.reader import read_document
+
+    out = tmp_path / "out"
+    first = write_package(read_document(SAMPLE), out, created=CREATED)
+    changed = read_document(variant(tmp_path, 1, "same-name.txt"))
+    real_rename = Path.rename
+
+    def killed(self: Path, target: Path) -> Path:  # dies after moving the old package aside
+        if ".old-" in self.name or (self.name.startswith(".") and target.name == first.name):
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", killed)
+    monkeypatch.setattr(shutil, "rmtree", lambda *a, **k: None)  # a kill runs no clean-up
+    with pytest.raises(KeyboardInterrupt):
+        write_package(changed, out, name=first.name, created=CREATED)
+    monkeypatch.undo()
+    hidden = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+    assert len(hidden) == 2 and not first.path.exists()  # a staging folder, the old package
+    clean_leftovers(out)
+    assert sorted(p.name for p in out.iterdir()) == [first.name]
+    assert complete(first.path)
+
+
 def test_one_run_at_a_time_per_output_folder(tmp_path: Path) -> None:
     with OutputLock(tmp_path), pytest.raises(OutputError, match="another opendata run"):
         OutputLock(tmp_path).__enter__()
