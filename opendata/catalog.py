@@ -21,12 +21,13 @@ changed.
 from __future__ import annotations
 
 import csv
+import filecmp
 import hashlib
-import io
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -193,15 +194,6 @@ def index_row(folder: Path, base: str, descriptor: bytes | None = None) -> dict[
     }
 
 
-def _csv(rows: list[dict[str, str]]) -> str:
-    names = [f["name"] for f in INDEX_SCHEMA["fields"]]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIXES = {
@@ -217,16 +209,13 @@ PREFIXES = {
 _HERE = "http://opendata.invalid/output-folder/"
 
 
-def catalog_triples(rows: list[dict[str, str]], base: str, name: str) -> list[Any]:
-    """The DCAT catalogue of the rows' packages, as pyoxigraph triples (in a stable order)."""
+def _package_triples(row: dict[str, str], base: str, catalog: str) -> Iterator[Any]:
+    """One package's triples: its dataset, distributions and publisher."""
     import pyoxigraph as ox
 
-    p = {k: v for k, v in PREFIXES.items()}
-    triples: list[Any] = []
-
-    def add(s: str, prefix: str, local: str, o: Any) -> None:
-        pred = RDF_TYPE if prefix == "rdf" else p[prefix] + local
-        triples.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(pred), o))
+    def t(s: str, prefix: str, local: str, o: Any) -> Any:
+        pred = RDF_TYPE if prefix == "rdf" else PREFIXES[prefix] + local
+        return ox.Triple(ox.NamedNode(s), ox.NamedNode(pred), o)
 
     def iri(value: str) -> Any:
         return ox.NamedNode(value)
@@ -234,102 +223,154 @@ def catalog_triples(rows: list[dict[str, str]], base: str, name: str) -> list[An
     def zh(text: str) -> Any:
         return ox.Literal(text, language="zh")
 
-    catalog = f"{base}id/catalog/{key(name)}"
-    add(catalog, "rdf", "", iri(p["dcat"] + "Catalog"))
-    add(catalog, "dct", "title", ox.Literal(f"opendata catalogue: {name}", language="en"))
-    add(catalog, "dct", "title", zh(f"预决算公开数据目录：{name}"))
-    add(catalog, "foaf", "homepage", iri(f"{_HERE}{CATALOG}/index.csv"))
-    modified = max((r["created"] for r in rows if r["created"]), default="")
-    if modified:
-        add(catalog, "dct", "modified", ox.Literal(modified, datatype=iri(XSD + "dateTime")))
-    for row in rows:
-        add(catalog, "dcat", "dataset", iri(row["uri"]))
-    publishers: dict[str, str] = {}
-    for row in rows:
-        dataset = row["uri"]
-        add(dataset, "rdf", "", iri(p["dcat"] + "Dataset"))
-        add(dataset, "dct", "identifier", ox.Literal(row["name"]))
-        add(dataset, "dct", "title", zh(row["title"] or row["name"]))
-        if row["year"]:
-            add(dataset, "cnb", "fiscalYear", ox.Literal(row["year"], datatype=iri(XSD + "gYear")))
-        for word in ("部门预算" if row["kind"] == "预算" else "部门决算", row["department"]):
-            if word:
-                add(dataset, "dcat", "keyword", zh(word))
-        if row["department"]:
-            publisher = f"{base}id/department/" + department_key(
-                row["department_code"] or None, row["department"]
-            )
-            add(dataset, "dct", "publisher", iri(publisher))
-            publishers[publisher] = row["department"]
-        minter = Minter(base, row["name"], "", None)
-        for path in DISTRIBUTIONS:
-            add(dataset, "dcat", "distribution", iri(minter.distribution(path)))
-        for path, (media, title) in DISTRIBUTIONS.items():
-            dist = minter.distribution(path)
-            add(dist, "rdf", "", iri(p["dcat"] + "Distribution"))
-            add(dist, "dct", "title", ox.Literal(title, language="en"))
-            add(dist, "dcat", "mediaType", iri(IANA + media))
-            add(dist, "dcat", "downloadURL", iri(f"{_HERE}{row['name']}/{path}"))
-            if path == "datapackage.json":
-                add(dist, "dct", "conformsTo", iri(DATAPACKAGE_SPEC))
-    for publisher, label in sorted(publishers.items()):
-        add(publisher, "rdf", "", iri(p["foaf"] + "Agent"))
-        add(publisher, "foaf", "name", zh(label))
-        add(publisher, "skos", "prefLabel", zh(label))
-    return triples
+    dcat = PREFIXES["dcat"]
+    dataset = row["uri"]
+    yield t(catalog, "dcat", "dataset", iri(dataset))
+    yield t(dataset, "rdf", "", iri(dcat + "Dataset"))
+    yield t(dataset, "dct", "identifier", ox.Literal(row["name"]))
+    yield t(dataset, "dct", "title", zh(row["title"] or row["name"]))
+    if row["year"]:
+        yield t(dataset, "cnb", "fiscalYear", ox.Literal(row["year"], datatype=iri(XSD + "gYear")))
+    for word in ("部门预算" if row["kind"] == "预算" else "部门决算", row["department"]):
+        if word:
+            yield t(dataset, "dcat", "keyword", zh(word))
+    minter = Minter(base, row["name"], "", None)
+    for path in DISTRIBUTIONS:
+        yield t(dataset, "dcat", "distribution", iri(minter.distribution(path)))
+    publisher = None
+    if row["department"]:
+        publisher = f"{base}id/department/" + department_key(
+            row["department_code"] or None, row["department"]
+        )
+        yield t(dataset, "dct", "publisher", iri(publisher))
+    for path, (media, title) in DISTRIBUTIONS.items():
+        dist = minter.distribution(path)
+        yield t(dist, "rdf", "", iri(dcat + "Distribution"))
+        yield t(dist, "dct", "title", ox.Literal(title, language="en"))
+        yield t(dist, "dcat", "mediaType", iri(IANA + media))
+        yield t(dist, "dcat", "downloadURL", iri(f"{_HERE}{row['name']}/{path}"))
+        if path == "datapackage.json":
+            yield t(dist, "dct", "conformsTo", iri(DATAPACKAGE_SPEC))
+    if publisher is not None:  # repeated for each of its packages: the same triples, one fact
+        yield t(publisher, "rdf", "", iri(PREFIXES["foaf"] + "Agent"))
+        yield t(publisher, "foaf", "name", zh(row["department"]))
+        yield t(publisher, "skos", "prefLabel", zh(row["department"]))
 
 
-def catalog_turtle(rows: list[dict[str, str]], base: str, name: str) -> str:
-    """``catalog.ttl``: the catalogue as Turtle, download URLs relative to the catalogue."""
+def _catalog_triples(catalog: str, name: str, modified: str) -> Iterator[Any]:
+    """The catalogue's own triples (its datasets are listed with each package)."""
     import pyoxigraph as ox
 
-    data = ox.serialize(
-        catalog_triples(rows, base, name), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES
-    )
-    return data.decode("utf-8").replace(f"<{_HERE}", "<../")
+    node = ox.NamedNode(catalog)
+    yield ox.Triple(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(PREFIXES["dcat"] + "Catalog"))
+    title = ox.NamedNode(PREFIXES["dct"] + "title")
+    yield ox.Triple(node, title, ox.Literal(f"opendata catalogue: {name}", language="en"))
+    yield ox.Triple(node, title, ox.Literal(f"预决算公开数据目录：{name}", language="zh"))
+    homepage = ox.NamedNode(PREFIXES["foaf"] + "homepage")
+    yield ox.Triple(node, homepage, ox.NamedNode(f"{_HERE}{CATALOG}/index.csv"))
+    if modified:
+        dt = ox.Literal(modified, datatype=ox.NamedNode(XSD + "dateTime"))
+        yield ox.Triple(node, ox.NamedNode(PREFIXES["dct"] + "modified"), dt)
 
 
-def _previous_rows(target: Path) -> dict[str, dict[str, str]]:
-    """The rows of the current index, by the hash of their package's descriptor."""
-    index = target / "index.csv"
-    if not index.is_file():
-        return {}
-    try:
-        with index.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, csv.Error, UnicodeDecodeError):
-        return {}
-    names = [f["name"] for f in INDEX_SCHEMA["fields"]]
-    return {r["descriptor_sha256"]: r for r in rows if list(r) == names}
+class _Previous:
+    """The rows of the index being replaced, read alongside the packages (both sorted by name),
+    so a package whose descriptor is unchanged keeps its row without holding the old index."""
+
+    def __init__(self, index: Path):
+        self.handle = None
+        self.rows: Iterator[dict[str, str]] = iter(())
+        self.current: dict[str, str] | None = None
+        names = [f["name"] for f in INDEX_SCHEMA["fields"]]
+        try:
+            self.handle = index.open(encoding="utf-8", newline="")
+            reader = csv.DictReader(self.handle)
+            if reader.fieldnames == names:
+                self.rows = reader
+        except OSError:
+            pass
+        self._advance()
+
+    def _advance(self) -> None:
+        try:
+            self.current = next(self.rows, None)
+        except (csv.Error, UnicodeDecodeError):
+            self.current = None
+
+    def row(self, name: str, digest: str) -> dict[str, str] | None:
+        while self.current is not None and self.current["name"] < name:
+            self._advance()
+        if self.current is not None and self.current["name"] == name:
+            row = self.current
+            self._advance()
+            return row if row["descriptor_sha256"] == digest else None
+        return None
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
 
 
-def build_catalog(out_dir: Path, base: str | None = None) -> dict[str, str]:
-    """All files of the catalogue as {relative path: text}."""
+def _file_resource(path: Path, **extra: Any) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return {
+        "path": path.name,
+        "encoding": "utf-8",
+        "bytes": size,
+        "hash": "sha256:" + digest.hexdigest(),
+        **extra,
+    }
+
+
+def build_catalog(out_dir: Path, folder: Path, base: str | None = None) -> int:
+    """Write the catalogue's files into ``folder``, one package at a time (memory stays flat
+    however many packages there are). Returns the number of packages."""
+    import pyoxigraph as ox
+
     b = base_uri(base)
-    previous = _previous_rows(out_dir / CATALOG)
-    rows = []
-    for folder in package_dirs(out_dir):
-        descriptor = (folder / "datapackage.json").read_bytes()
-        digest = hashlib.sha256(descriptor).hexdigest()
-        row = previous.get(digest)
-        if row is None or row["name"] != folder.name or row["uri"] != _uri(b, folder.name):
-            row = index_row(folder, b, descriptor)
-        rows.append(row)
     name = out_dir.resolve().name or "catalog"
-    ttl = catalog_turtle(rows, b, name)
-    index = _csv(rows)
-    files = {"catalog.ttl": ttl, "index.csv": index}
+    catalog = f"{b}id/catalog/{key(name)}"
+    previous = _Previous(out_dir / CATALOG / "index.csv")
+    fields = [f["name"] for f in INDEX_SCHEMA["fields"]]
+    count = 0
+    modified = ""
+    raw = folder / "catalog.raw.ttl"
+    try:
+        with (folder / "index.csv").open("w", encoding="utf-8", newline="") as index:
+            writer = csv.DictWriter(index, fieldnames=fields, lineterminator="\r\n")
+            writer.writeheader()
 
-    def resource(path: str, text: str, **extra: Any) -> dict[str, Any]:
-        data = text.encode("utf-8")
-        return {
-            "path": path,
-            "encoding": "utf-8",
-            "bytes": len(data),
-            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-            **extra,
-        }
-
+            with raw.open("wb") as out:
+                chunk: list[Any] = []
+                for package in package_dirs(out_dir):
+                    descriptor = (package / "datapackage.json").read_bytes()
+                    digest = hashlib.sha256(descriptor).hexdigest()
+                    row = previous.row(package.name, digest)
+                    if row is None or row["uri"] != _uri(b, package.name):
+                        row = index_row(package, b, descriptor)
+                    writer.writerow(row)
+                    count += 1
+                    modified = max(modified, row["created"])
+                    chunk.extend(_package_triples(row, b, catalog))
+                    if count % CHUNK == 0:  # bounded memory: the prefixes repeat per chunk
+                        ox.serialize(chunk, out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+                        chunk = []
+                chunk.extend(_catalog_triples(catalog, name, modified))
+                ox.serialize(chunk, out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    finally:
+        previous.close()
+    with (
+        raw.open(encoding="utf-8") as source,
+        (folder / "catalog.ttl").open("w", encoding="utf-8", newline="") as ttl,
+    ):
+        for line in source:
+            ttl.write(line.replace(f"<{_HERE}", "<../"))
+    raw.unlink()
     descriptor = {
         "profile": "data-package",
         "name": f"opendata-catalog-{key(name)}".lower().replace("_", "-"),
@@ -339,9 +380,8 @@ def build_catalog(out_dir: Path, base: str | None = None) -> dict[str, str]:
         "packages as a DCAT catalogue. Built by opendata from the packages on disk.",
         "opendata_version": __version__,
         "resources": [
-            resource(
-                "index.csv",
-                index,
+            _file_resource(
+                folder / "index.csv",
                 name="index",
                 profile="tabular-data-resource",
                 title="Packages",
@@ -349,9 +389,8 @@ def build_catalog(out_dir: Path, base: str | None = None) -> dict[str, str]:
                 mediatype="text/csv",
                 schema=INDEX_SCHEMA,
             ),
-            resource(
-                "catalog.ttl",
-                ttl,
+            _file_resource(
+                folder / "catalog.ttl",
                 name="catalog",
                 profile="data-resource",
                 title="DCAT catalogue",
@@ -360,32 +399,33 @@ def build_catalog(out_dir: Path, base: str | None = None) -> dict[str, str]:
             ),
         ],
     }
-    files["datapackage.json"] = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
-    return files
+    (folder / "datapackage.json").write_text(
+        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return count
+
+
+FILES = ("catalog.ttl", "datapackage.json", "index.csv")
+CHUNK = 200  # packages whose triples are serialised at a time
 
 
 def write_catalog(out_dir: Path | str, base: str | None = None) -> CatalogResult:
     """Write ``out_dir/catalog/`` atomically from the packages in ``out_dir``."""
     out_dir = Path(out_dir)
     target = out_dir / CATALOG
-    files = build_catalog(out_dir, base)
-    packages = files["index.csv"].count("\r\n") - 1
-    existing = None
-    if target.is_dir():
-        existing = {
-            p.name: p.read_bytes().decode("utf-8", "replace")
-            for p in target.iterdir()
-            if p.is_file()
-        }
-        if existing == files:
-            return CatalogResult(target, packages, "unchanged")
-    elif target.exists():
+    if target.exists() and not target.is_dir():
         raise OutputError("a file is in the way of the catalogue folder", path=target)
+    existing = target.is_dir()
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{CATALOG}.", dir=out_dir))
         try:
-            for rel, text in files.items():
-                (staging / rel).write_text(text, encoding="utf-8", newline="")
+            packages = build_catalog(out_dir, staging, base)
+            if (
+                existing
+                and sorted(p.name for p in target.iterdir()) == sorted(FILES)
+                and all(filecmp.cmp(staging / f, target / f, shallow=False) for f in FILES)
+            ):
+                return CatalogResult(target, packages, "unchanged")
             staging.chmod(0o755)
             old = None
             if target.exists():
@@ -399,4 +439,4 @@ def write_catalog(out_dir: Path | str, base: str | None = None) -> CatalogResult
                 shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
         raise OutputError(f"cannot write the catalogue: {exc}", path=target) from exc
-    return CatalogResult(target, packages, "updated" if existing is not None else "created")
+    return CatalogResult(target, packages, "updated" if existing else "created")
