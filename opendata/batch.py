@@ -120,19 +120,33 @@ def _up_to_date(job: Job) -> Known | None:
     return None
 
 
+def skip_unchanged(job: Job) -> ConvertResult | None:
+    """The result for a job whose package is up to date (its name claimed), else None.
+
+    Hashes the job's files; a file that cannot be read is left for the conversion to report.
+    """
+    if not (job.options.incremental and job.known):
+        return None
+    try:
+        known = _up_to_date(job)
+    except OSError:
+        return None
+    if known is None:
+        return None
+    if job.claims is not None and job.claims.claim(known.name, job.inputs[0]) is not None:
+        return None  # another document has that name in this run: converting will say so
+    path = job.options.out_dir / known.name
+    return ConvertResult(job.inputs, written=WriteResult(path, known.name, SKIPPED))
+
+
 def convert_job(job: Job) -> ConvertResult:
     """Convert one disclosure (or skip it when its package is up to date). Never raises."""
     options = job.options
     result = ConvertResult(job.inputs)
     try:
-        if options.incremental and job.known:
-            known = _up_to_date(job)
-            if known is not None:
-                claimed = job.claims.claim(known.name, result.inputs[0]) if job.claims else None
-                if claimed is None:
-                    path = options.out_dir / known.name
-                    result.written = WriteResult(path, known.name, SKIPPED)
-                    return result
+        skipped = skip_unchanged(job)
+        if skipped is not None:
+            return skipped
         doc = read_document(*job.paths)
         result.counts = counts(doc)
         result.counts["pages"] = pages_of(job.paths)
@@ -286,6 +300,10 @@ def _run_pool(
                     continue
                 while queue and not suspects and len(running) < window:
                     job = queue.pop()
+                    skipped = skip_unchanged(job)  # cheap: no worker needed
+                    if skipped is not None:
+                        yield skipped
+                        continue
                     running[pool.submit(worker, job)] = job
                 if not running:
                     continue
