@@ -6,7 +6,9 @@ function in this process, in a local process pool (:func:`run`) and on a Dask cl
 (:mod:`opendata.distributed`): it hashes the files, skips the job when a package made from the
 same bytes by the same opendata version is in the output folder, else reads the document and
 writes its package atomically. It returns a small :class:`~opendata.convert.ConvertResult`,
-never the model, and never raises: a failing document is a result with its error.
+never the model, and never raises: a failing document is a result with its error. A local run
+checks for unchanged documents in the parent first (:func:`skip_unchanged`), so they cost no
+worker round trip.
 
 Memory stays bounded: at most ``window`` jobs are in flight, workers are replaced after
 ``tasks_per_worker`` documents, and the parent keeps only what it needs to print.
