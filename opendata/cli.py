@@ -9,8 +9,10 @@ Exit codes (also in the README):
 3     an input cannot be read as a disclosure (empty, binary, no tables …)
 4     an input is of a kind not supported yet (e.g. PDF)
 5     an output could not be written
-6     a remote service failed: the CKAN portal could not be reached (after retries),
-      or it refused a request (bad token, no rights, invalid data)
+6     a remote service failed: the CKAN portal could not be reached (after retries)
+      or refused a request (bad token, no rights, invalid data), or the Dask scheduler
+      (``--dask``) cannot be reached (or Dask is not installed)
+7     a document hit an unexpected error (a bug) or its worker process died
 ====  =====================================================================
 """
 
@@ -26,8 +28,11 @@ import click
 
 from opendata import __version__
 from opendata.audit import AuditReport, audit_package, check_record
-from opendata.convert import ConvertResult, convert
+from opendata.batch import Options, plan, run
+from opendata.catalog import write_catalog
+from opendata.convert import ConvertResult
 from opendata.errors import OpendataError
+from opendata.progress import Progress
 from opendata.publish import PublishResult, publish
 from opendata.reader import document_lines
 from opendata.schemas import write_schemas
@@ -45,6 +50,9 @@ def _print_convert(result: ConvertResult, verbose: bool) -> None:
     what = " + ".join(result.inputs)
     if result.error is not None:
         click.echo(f"error: {result.error}", err=True)
+        return
+    if result.written is not None and not result.counts:  # skipped: not read at all
+        click.echo(f"{what}\n  -> {result.written.path} [{result.written.status}]")
         return
     c = result.counts
     status = result.written.status if result.written else "not written (--strict)"
@@ -94,6 +102,32 @@ def cli() -> None:
     "(default https://w3id.org/opendata-cn/; also OPENDATA_BASE).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List every reader finding, not only errors.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: the number of CPUs).",
+)
+@click.option(
+    "--batch/--no-batch",
+    default=None,
+    help="Group tables and narrative parts, skip unchanged documents and write "
+    "OUTPUT/catalog/ (default: on when an input is a folder or a glob pattern).",
+)
+@click.option("--force", is_flag=True, help="Convert unchanged documents too (with --batch).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress line on stderr (default: when stderr is a terminal).",
+)
+@click.option(
+    "--dask",
+    "--scheduler",
+    "scheduler",
+    metavar="ADDRESS",
+    help="Run the documents as tasks on a Dask cluster (tcp://host:8786); "
+    "OUTPUT must be storage that every worker shares.",
+)
 def convert_command(
     inputs: tuple[Path, ...],
     out_dir: Path,
@@ -103,24 +137,63 @@ def convert_command(
     strict: bool,
     base: str | None,
     verbose: bool,
+    jobs: int | None,
+    batch: bool | None,
+    force: bool,
+    progress: bool | None,
+    scheduler: str | None,
 ) -> None:
-    """Read disclosures (PDF or text) and write one data package per disclosure."""
-    results = convert(
-        list(inputs),
-        out_dir,
-        as_one=as_one,
-        name=name,
-        created=created,
-        strict=strict,
-        base=base,
-    )
-    for result in results:
-        _print_convert(result, verbose)
-    failures = [r.error for r in results if r.error is not None]
-    if failures:
-        sys.exit(max(e.exit_code for e in failures))
-    if any(r.errors for r in results):
-        sys.exit(EXIT_FINDINGS)
+    """Read disclosures (PDF or text) and write one data package per disclosure.
+
+    INPUTS are files, folders (every *.pdf and *.txt below them) or quoted glob patterns.
+    """
+    options = Options(out_dir, name=name, created=created, strict=strict, base=base)
+    the_plan = plan(list(inputs), options, as_one=as_one, batch=batch, force=force)
+    if scheduler is not None:
+        from opendata.distributed import run_on_dask
+
+        results = run_on_dask(the_plan, scheduler)
+    else:
+        results = run(the_plan, jobs=jobs)
+    show = progress if progress is not None else sys.stderr.isatty()
+    worst = 0
+    try:
+        with Progress(len(the_plan.jobs) + len(the_plan.errors), show) as bar:
+            for result in results:
+                with bar.printing():
+                    _print_convert(result, verbose)
+                bar.update(result)
+                if result.error is not None:
+                    worst = max(worst, result.error.exit_code)
+                elif result.errors:
+                    worst = max(worst, EXIT_FINDINGS)
+        if the_plan.leftovers:
+            click.echo(
+                f"cleaned up after an interrupted run: {', '.join(the_plan.leftovers)}", err=True
+            )
+        if the_plan.batch and the_plan.jobs:
+            catalog = write_catalog(out_dir, base)
+            click.echo(
+                f"catalogue: {catalog.path} ({catalog.packages} packages) [{catalog.status}]"
+            )
+    except OpendataError as exc:  # the run as a whole: the folder is locked, no scheduler …
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    if worst:
+        sys.exit(worst)
+
+
+@cli.command("catalog")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--base",
+    envvar="OPENDATA_BASE",
+    help="Base of the URIs (as given to convert; also OPENDATA_BASE).",
+)
+def catalog_command(out_dir: Path, base: str | None) -> None:
+    """Write OUT_DIR/catalog/ (DCAT catalogue and index package) from the packages in OUT_DIR."""
+    catalog = write_catalog(out_dir, base)
+    click.echo(f"catalogue: {catalog.path} ({catalog.packages} packages) [{catalog.status}]")
 
 
 def _print_report(report: ValidationReport) -> None:

@@ -452,13 +452,14 @@ def test_missing_input_exits_3_naming_the_path(tmp_path: Path, name: str) -> Non
     assert_nothing_written(out)
 
 
-def test_directory_as_input_exits_3(tmp_path: Path) -> None:
+def test_folder_without_documents_exits_3(tmp_path: Path) -> None:
+    """A folder is an input (every *.pdf and *.txt below it): an empty one is an input error."""
     src = tmp_path / "folder.txt"
     src.mkdir()
     out = tmp_path / "out"
     result = invoke("convert", src, "-o", out)
     assert result.exit_code == 3, result.output
-    assert "cannot read the file" in error_message(result, src)
+    assert "no .pdf or .txt file in this folder" in error_message(result, src)
     assert_nothing_written(out)
 
 

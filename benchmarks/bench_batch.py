@@ -1,0 +1,149 @@
+"""Benchmark batch conversion: peak memory against the number of documents, and reruns.
+
+Run: ``.venv/bin/python benchmarks/bench_batch.py [--n 100 1000] [--jobs 2] [--keep DIR]``.
+
+For each N it writes N copies of the bundled sample under other department names and codes
+(so N different packages), then, each in a fresh process so that peak figures do not carry
+over, measures:
+
+- a full run (plan, convert in ``--jobs`` worker processes, catalogue): seconds, documents/s;
+- peak RSS of the parent process (``getrusage(RUSAGE_SELF)``) and of the largest worker
+  (``RUSAGE_CHILDREN``), and the parent's peak Python allocations (``tracemalloc``);
+- a rerun with nothing changed, and a rerun after 1% of the documents changed (one amount
+  each): seconds, and how many were converted and skipped.
+
+Prints one table. Peak memory that does not grow with N is the point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "qinhuangdao-etdz-party-building-2023-budget.txt"
+
+
+def make_corpus(folder: Path, n: int) -> None:
+    """N variants of the sample: department 党建工作{i}部 with code 300+i."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    for i in range(1, n + 1):
+        sub = folder / f"{i // 1000:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        body = text.replace("党建工作部", f"党建工作{i}部").replace(
+            "203 中共秦皇岛", f"{300 + i} 中共秦皇岛"
+        )
+        (sub / f"budget-{i:05d}.txt").write_text(body, encoding="utf-8")
+
+
+def change_some(folder: Path, share: float) -> int:
+    """Change one amount in ``share`` of the documents (evenly spread); returns how many."""
+    files = sorted(folder.rglob("*.txt"))
+    step = max(1, round(1 / share))
+    changed = files[::step]
+    for path in changed:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("439.20", "439.21", 1), encoding="utf-8")
+    return len(changed)
+
+
+def one_run(src: Path, out: Path, jobs: int) -> dict[str, float]:
+    """One run in this process (called in a child process): times, counts and peaks."""
+    from opendata.batch import SKIPPED, Options, plan, run
+    from opendata.catalog import write_catalog
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    the_plan = plan([src], Options(out))
+    planned = time.perf_counter()
+    converted = skipped = errors = 0
+    for result in run(the_plan, jobs=jobs):
+        if result.error is not None or result.errors:
+            errors += 1
+        elif result.written is not None and result.written.status == SKIPPED:
+            skipped += 1
+        else:
+            converted += 1
+    ran = time.perf_counter()
+    catalog = write_catalog(out)
+    end = time.perf_counter()
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "documents": len(the_plan.jobs),
+        "converted": converted,
+        "skipped": skipped,
+        "errors": errors,
+        "plan_s": planned - start,
+        "convert_s": ran - planned,
+        "catalog_s": end - ran,
+        "total_s": end - start,
+        "catalog_packages": catalog.packages,
+        "parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "parent_traced_mb": traced_peak / 2**20,
+    }
+
+
+def in_child(src: Path, out: Path, jobs: int) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--one", str(src), str(out), "--jobs", str(jobs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="Work in this folder and keep it.")
+    parser.add_argument("--one", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_run(args.one[0], args.one[1], args.jobs)))
+        return
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    rows = []
+    try:
+        for n in args.n:
+            src, out = work / f"in-{n}", work / f"out-{n}"
+            shutil.rmtree(src, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            make_corpus(src, n)
+            full = in_child(src, out, args.jobs)
+            same = in_child(src, out, args.jobs)
+            changed = change_some(src, 0.01)
+            one_pct = in_child(src, out, args.jobs)
+            rows.append((n, full, same, changed, one_pct))
+            print(f"N={n}: {json.dumps({'full': full, 'rerun': same, '1%': one_pct})}", flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(
+        f"{'N':>6} {'full s':>8} {'docs/s':>7} {'parent MB':>10} {'worker MB':>10} "
+        f"{'traced MB':>10} {'rerun s':>8} {'1% s':>7} {'1% conv':>8} {'catalog s':>10}"
+    )
+    for n, full, same, changed, one_pct in rows:
+        print(
+            f"{n:>6} {full['total_s']:>8.1f} {full['converted'] / full['convert_s']:>7.2f} "
+            f"{full['parent_rss_mb']:>10.0f} {full['worker_rss_mb']:>10.0f} "
+            f"{full['parent_traced_mb']:>10.1f} {same['total_s']:>8.1f} "
+            f"{one_pct['total_s']:>7.1f} {one_pct['converted']:>4}/{changed:<3} "
+            f"{full['catalog_s']:>10.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
