@@ -348,19 +348,19 @@ def schemas_command(out_dir: Path) -> None:
 
 def _print_publish(result: PublishResult, verbose: bool) -> None:
     failed = {package for package, _ in result.failures}
-    for plan in result.plans:
-        click.echo(f"{plan.package}\n  -> {plan.url} [{plan.action}]")
-        if plan.action == "update" and plan.reason != "resources":
-            click.echo(f"  dataset fields: {plan.reason}")
+    for dataset in result.plans:
+        click.echo(f"{dataset.package}\n  -> {dataset.url} [{dataset.action}]")
+        if dataset.action == "update" and dataset.reason != "resources":
+            click.echo(f"  dataset fields: {dataset.reason}")
         counts = {a: 0 for a in ("create", "update", "unchanged", "delete")}
-        for step in plan.steps:
+        for step in dataset.steps:
             counts[step.action] += 1
             if step.action != "unchanged" or verbose or result.dry_run:
                 reason = f" ({step.reason})" if step.reason and step.action != "create" else ""
                 click.echo(f"  {step.action:<9} {step.name}{reason}")
         summary = ", ".join(f"{n} {a}" for a, n in counts.items())
-        uploads = "to upload" if result.dry_run or plan.package in failed else "uploaded"
-        click.echo(f"  resources: {summary}; {plan.uploads} {uploads}")
+        uploads = "to upload" if result.dry_run or dataset.package in failed else "uploaded"
+        click.echo(f"  resources: {summary}; {dataset.uploads} {uploads}")
     for package, error in result.failures:
         where = "" if error.path else f"{package}: "
         click.echo(f"error: {where}{error}", err=True)
