@@ -107,6 +107,8 @@ def facts(doc: Document, names: dict[int, str]) -> list[dict[str, str]]:
                     continue
                 spec = specs.get(column.name)
                 label_field = spec.label_field if spec else None
+                if label_field not in cells:  # the label column was not printed (or not read)
+                    label_field = None
                 label = cells[label_field].text if label_field else row.label
                 in_yuan = cell.value * multiplier if multiplier is not None else None
                 result.append(

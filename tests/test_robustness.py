@@ -547,3 +547,19 @@ def test_fuzzed_pdf_reads_or_raises_an_opendata_error(src: Path, ops: list[tuple
             assert exc.path is not None and Path(exc.path) == path
             return
         assert doc.tables or doc.projects or doc.sections
+
+
+def test_an_amount_column_without_its_label_column_still_builds() -> None:
+    """Regression (found by the fuzz test above): a summary whose 收入 label column was lost
+    raised KeyError in the facts table; its amounts now take the row's label."""
+    from opendata.package import build
+    from tests.audit_builders import doc, labelled_table
+
+    table = labelled_table(
+        "budget_summary",
+        ("income_amount", "expenditure_item", "expenditure_amount"),
+        [("100.00", "一、一般公共服务支出", "100.00")],
+    )
+    files = build(doc(table), "2000-01-01T00:00:00Z")
+    facts = files["data/facts.csv"]
+    assert facts.count("\n") == 3  # header and two amounts
