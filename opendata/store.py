@@ -1,0 +1,292 @@
+"""The embedded triple store: pyoxigraph on disk, one named graph per package.
+
+``opendata load`` bulk-loads each package's graph (``rdf/graph.nt``, else ``rdf/graph.ttl``)
+into its own named graph, streamed from the file by pyoxigraph's bulk loader (never built in
+memory first), and the toolkit's vocabulary (``vocab/budget.ttl``) and code lists
+(``vocab/codelists.ttl``) once, each into a named graph of its own. Loading a package again
+replaces its graph; an unchanged file leaves the graph as it is. The store keeps a small
+manifest graph (:data:`MANIFEST_GRAPH`) with the SHA-256, package name and triple count of
+every graph it holds.
+
+The named graph of a package is its disclosure URI (the ``dcat:Dataset``) followed by
+``/graph``, e.g. ``https://w3id.org/opendata-cn/id/disclosure/department-budget-2023-
+203-ba858886/graph``: minted under the package's own base, it is stable across re-loads and
+the same in every store (``opendata push`` uses it too).
+
+Queries see the union of all graphs as their default graph, so they need no ``GRAPH`` clause.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from opendata.errors import InputError, OpendataError, OutputError
+from opendata.namespace import VOCAB_URI
+from opendata.schemas import toolkit_file
+from opendata.uris import DEFAULT_BASE
+
+#: The store's folder when none is given: ``opendata-store/`` in the working directory.
+DEFAULT_STORE = "opendata-store"
+VOCAB_GRAPH = VOCAB_URI
+CODELISTS_GRAPH = DEFAULT_BASE + "codelist"
+MANIFEST_GRAPH = "urn:x-opendata:store"
+TOOLKIT_GRAPHS = {VOCAB_GRAPH: "vocab/budget.ttl", CODELISTS_GRAPH: "vocab/codelists.ttl"}
+GRAPH_FILES = (("rdf/graph.nt", ox.RdfFormat.N_TRIPLES), ("rdf/graph.ttl", ox.RdfFormat.TURTLE))
+
+_DCT = "http://purl.org/dc/terms/"
+_VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
+_SOURCE = ox.NamedNode(_DCT + "source")
+_IDENTIFIER = ox.NamedNode(_DCT + "identifier")
+_MODIFIED = ox.NamedNode(_DCT + "modified")
+_HASH = ox.NamedNode(_DCT + "hasVersion")
+
+
+class StoreError(OpendataError):
+    """The store cannot be opened or read (missing, locked by another process, damaged)."""
+
+    exit_code = 5
+
+
+class QueryError(OpendataError):
+    """A SPARQL query is not valid, or is of a kind this command cannot run."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class PackageGraph:
+    """Where a package's graph is and the named graph it goes into."""
+
+    package: str  # the package name (datapackage.json)
+    path: Path  # the graph file, N-Triples or Turtle
+    format: ox.RdfFormat
+    graph: str  # the named graph: the disclosure URI + "/graph"
+    disclosure: str
+
+    @property
+    def media_type(self) -> str:
+        return self.format.media_type
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """One graph loaded into the store."""
+
+    source: str  # the package folder, or the toolkit file
+    graph: str
+    triples: int
+    status: str  # "created" | "replaced" | "unchanged" | "failed"
+    seconds: float
+    error: OpendataError | None = None
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def package_graph(package: Path | str) -> PackageGraph:
+    """Find a package's graph file and its named graph URI, reading no more than needed.
+
+    The disclosure URI is the first ``…/id/disclosure/<package name>`` IRI in the file: the
+    file is scanned line by line and the scan stops there (observations come early).
+    """
+    folder = Path(package)
+    if folder.name == "datapackage.json":
+        folder = folder.parent
+    descriptor = folder / "datapackage.json"
+    if not descriptor.is_file():
+        raise InputError("no datapackage.json here; expected a package folder", path=folder)
+    try:
+        name = json.loads(descriptor.read_text(encoding="utf-8"))["name"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"cannot read the package descriptor: {exc}", path=descriptor) from exc
+    for relative, fmt in GRAPH_FILES:
+        path = folder / relative
+        if path.is_file():
+            break
+    else:
+        raise InputError("the package has no graph (rdf/graph.nt or rdf/graph.ttl)", path=folder)
+    pattern = re.compile(r"<([^<>\s]*/id/disclosure/" + re.escape(name) + r")[/>]")
+    with path.open(encoding="utf-8", errors="replace") as stream:
+        for line in stream:
+            match = pattern.search(line)
+            if match:
+                disclosure = match.group(1)
+                return PackageGraph(name, path, fmt, disclosure + "/graph", disclosure)
+    raise InputError(f"the graph has no disclosure URI for package {name!r}", path=path)
+
+
+class Store:
+    """A pyoxigraph store on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: Path | str | None = DEFAULT_STORE, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self.ox = ox.Store()
+            elif read_only:
+                if not self.path.is_dir():
+                    raise StoreError(
+                        "no store here; load packages first with 'opendata load'",
+                        path=self.path,
+                    )
+                self.ox = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.ox = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store: {exc}", path=self.path) from exc
+
+    # -- loading -------------------------------------------------------------------------------
+    def _manifest_hash(self, graph: str) -> str | None:
+        for quad in self.ox.quads_for_pattern(
+            ox.NamedNode(graph), _HASH, None, ox.NamedNode(MANIFEST_GRAPH)
+        ):
+            return str(quad.object.value)
+        return None
+
+    def _record(self, graph: str, source: str, digest: str, name: str, triples: int) -> None:
+        node, meta = ox.NamedNode(graph), ox.NamedNode(MANIFEST_GRAPH)
+        for quad in list(self.ox.quads_for_pattern(node, None, None, meta)):
+            self.ox.remove(quad)
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        xsd = "http://www.w3.org/2001/XMLSchema#"
+        self.ox.extend(
+            [
+                ox.Quad(node, _HASH, ox.Literal("sha256:" + digest), meta),
+                ox.Quad(node, _SOURCE, ox.Literal(source), meta),
+                ox.Quad(node, _IDENTIFIER, ox.Literal(name), meta),
+                ox.Quad(
+                    node, _MODIFIED, ox.Literal(now, datatype=ox.NamedNode(xsd + "dateTime")), meta
+                ),
+                ox.Quad(
+                    node,
+                    _VOID_TRIPLES,
+                    ox.Literal(str(triples), datatype=ox.NamedNode(xsd + "integer")),
+                    meta,
+                ),
+            ]
+        )
+
+    def triples_in(self, graph: str) -> int:
+        result = self.ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(result))["n"].value)  # type: ignore[index,union-attr]
+
+    def _load_file(
+        self, path: Path, fmt: ox.RdfFormat, graph: str, source: str, name: str, force: bool
+    ) -> LoadResult:
+        started = time.perf_counter()
+        digest = sha256_file(path)
+        node = ox.NamedNode(graph)
+        exists = self.ox.contains_named_graph(node)
+        if exists and not force and self._manifest_hash(graph) == "sha256:" + digest:
+            triples = self.triples_in(graph)
+            return LoadResult(source, graph, triples, "unchanged", time.perf_counter() - started)
+        try:
+            if exists:
+                self.ox.remove_graph(node)
+            self.ox.bulk_load(path=str(path), format=fmt, to_graph=node)
+        except SyntaxError as exc:
+            if self.ox.contains_named_graph(node):
+                self.ox.remove_graph(node)
+            raise InputError(f"the graph is not valid {fmt.name}: {exc}", path=path) from exc
+        except OSError as exc:
+            raise OutputError(f"cannot write to the store: {exc}", path=self.path) from exc
+        triples = self.triples_in(graph)
+        self._record(graph, source, digest, name, triples)
+        self.ox.flush()
+        status = "replaced" if exists else "created"
+        return LoadResult(source, graph, triples, status, time.perf_counter() - started)
+
+    def load_package(self, package: Path | str, *, force: bool = False) -> LoadResult:
+        """Load (or replace) one package's graph in its named graph."""
+        found = package_graph(package)
+        return self._load_file(
+            found.path, found.format, found.graph, str(package), found.package, force
+        )
+
+    def load_toolkit_graphs(self, *, force: bool = False) -> list[LoadResult]:
+        """The vocabulary and the code lists, each in its named graph (replaced when changed)."""
+        return [
+            self._load_file(
+                toolkit_file(relative), ox.RdfFormat.TURTLE, graph, relative, relative, force
+            )
+            for graph, relative in TOOLKIT_GRAPHS.items()
+        ]
+
+    # -- reading -------------------------------------------------------------------------------
+    def graphs(self) -> list[dict[str, str]]:
+        """Every named graph with its manifest entry: graph, name, source, triples, modified."""
+        rows = self.ox.query(
+            "SELECT ?graph ?name ?source ?triples ?modified WHERE { GRAPH <"
+            + MANIFEST_GRAPH
+            + "> { ?graph <"
+            + _IDENTIFIER.value
+            + "> ?name ; <"
+            + _SOURCE.value
+            + "> ?source ; <"
+            + _VOID_TRIPLES.value
+            + "> ?triples ; <"
+            + _MODIFIED.value
+            + "> ?modified } } ORDER BY ?graph"
+        )
+        names = ("graph", "name", "source", "triples", "modified")
+        return [
+            {n: row[n].value for n in names}  # type: ignore[index,union-attr]
+            for row in rows  # type: ignore[union-attr]
+        ]
+
+    def query(
+        self, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query over the union of every graph (raises :class:`QueryError`)."""
+        subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+        try:
+            return self.ox.query(sparql, use_default_graph_as_union=True, substitutions=subs)
+        except SyntaxError as exc:
+            raise QueryError(f"the query is not valid SPARQL: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {exc}", path=self.path) from exc
+
+    def describe(self, uri: str) -> list[ox.Triple]:
+        """The description of a resource: its triples as subject, in every graph."""
+        seen: set[ox.Triple] = set()
+        triples = []
+        for quad in self.ox.quads_for_pattern(ox.NamedNode(uri), None, None, None):
+            if str(quad.graph_name) == f"<{MANIFEST_GRAPH}>":
+                continue
+            triple = quad.triple
+            if triple not in seen:
+                seen.add(triple)
+                triples.append(triple)
+        return triples
+
+
+def load(
+    packages: Iterable[Path | str], store: Path | str = DEFAULT_STORE, *, force: bool = False
+) -> Iterator[LoadResult]:
+    """Load the toolkit graphs (when missing or changed) and each package into ``store``.
+
+    Yields one result per graph as it is loaded. A package that cannot be read gives a
+    ``failed`` result with its error, and the packages after it are still loaded.
+    """
+    target = Store(store)
+    yield from target.load_toolkit_graphs(force=force)
+    for package in packages:
+        try:
+            yield target.load_package(package, force=force)
+        except InputError as exc:  # this package only: the others are still loaded
+            yield LoadResult(str(package), "", 0, "failed", 0.0, exc)
