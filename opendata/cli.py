@@ -8,8 +8,13 @@ Exit codes (also in the README):
 2     usage error (bad options or arguments)
 3     an input cannot be read as a disclosure (empty, binary, no tables …)
 4     an input is of a kind not supported yet (e.g. PDF)
-5     an output could not be written
+5     an output could not be written (or a store cannot be opened, read or reached)
 ====  =====================================================================
+
+``load``, ``query``, ``serve`` and ``push`` (SPARQL) use the same codes: a query that is not
+valid SPARQL, an unknown named query or a bad ``--param`` is a usage error (2), a package that
+cannot be read is bad input (3), and a store that cannot be opened or an external store that
+refuses or cannot be reached is an output error (5).
 """
 
 from __future__ import annotations
@@ -193,6 +198,111 @@ def schemas_command(out_dir: Path) -> None:
     """Write the Table Schemas of every table kind and derived resource."""
     for path in write_schemas(out_dir):
         click.echo(str(path))
+
+
+# -- SPARQL: load, query, serve, push ---------------------------------------------------------
+
+STORE_OPTION = click.option(
+    "--store",
+    "store_dir",
+    default="opendata-store",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder of the embedded store (pyoxigraph).",
+)
+
+
+@cli.command("load")
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@STORE_OPTION
+@click.option("--force", is_flag=True, help="Reload graphs even when their file is unchanged.")
+def load_command(packages: tuple[Path, ...], store_dir: Path, force: bool) -> None:
+    """Load packages' graphs into the embedded store, one named graph each (replaced on reload)."""
+    from opendata.store import load
+
+    worst = 0
+    for result in load(packages, store_dir, force=force):
+        if result.error is not None:
+            click.echo(f"error: {result.error}", err=True)
+            worst = max(worst, result.error.exit_code)
+            continue
+        click.echo(
+            f"{result.source}\n  -> <{result.graph}> [{result.status}] "
+            f"{result.triples} triples, {result.seconds:.2f} s"
+        )
+    if worst:
+        sys.exit(worst)
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"--param takes NAME=VALUE, not {value!r}")
+        params[name] = text
+    return params
+
+
+@cli.command("query")
+@click.argument("query", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the SPARQL query from this file.")
+@STORE_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle"]),
+    default="table",
+    show_default=True,
+    help="Output: table, CSV/TSV/JSON/XML (SPARQL results), Turtle (CONSTRUCT/DESCRIBE).",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a named query's parameter (repeatable).")
+@click.option("--limit", type=int, help="Print at most this many rows.")
+def query_command(
+    query: str | None,
+    query_file: Path | None,
+    store_dir: Path,
+    fmt: str,
+    list_queries: bool,
+    params: tuple[str, ...],
+    limit: int | None,
+) -> None:
+    """Run a SPARQL query (text, --file, or the NAME of a named query) on the embedded store.
+
+    Queries see the union of every loaded graph as their default graph.
+    """
+    from opendata.queries import named_queries, named_query
+    from opendata.results import render
+    from opendata.store import query as run_query
+
+    if list_queries:
+        for q in named_queries().values():
+            click.echo(f"{q.name}\n  {q.title}\n  {q.description}")
+            for p in q.parameters:
+                need = ", required" if p.required else ""
+                click.echo(f"  --param {p.name}=… ({p.type}{need}): {p.description}")
+        return
+    if (query is None) == (query_file is None):
+        raise click.UsageError("give a query (SPARQL text or a named query's NAME) or --file")
+    bindings = {}
+    if query_file is not None:
+        try:
+            text = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.UsageError(f"cannot read {query_file}: {exc}") from exc
+    elif query is not None and query in named_queries():
+        named = named_query(query)
+        text, bindings = named.text, named.bindings(_params(params))
+    else:
+        text = query or ""
+    if params and not bindings:
+        raise click.UsageError("--param is for named queries (opendata query --list)")
+    result = run_query(store_dir, text, bindings, limit)
+    try:
+        click.echo(render(result, fmt), nl=False)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def main() -> None:

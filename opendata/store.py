@@ -23,6 +23,7 @@ import json
 import re
 import time
 from collections.abc import Iterable, Iterator
+from typing import IO
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ import pyoxigraph as ox
 
 from opendata.errors import InputError, OpendataError, OutputError
 from opendata.namespace import VOCAB_URI
+from opendata.results import Results, collect
 from opendata.schemas import toolkit_file
 from opendata.uris import DEFAULT_BASE
 
@@ -84,7 +86,7 @@ class LoadResult:
     source: str  # the package folder, or the toolkit file
     graph: str
     triples: int
-    status: str  # "created" | "replaced" | "unchanged" | "failed"
+    status: str  # "created" | "replaced" | "unchanged" | "failed" | "superseded"
     seconds: float
     error: OpendataError | None = None
 
@@ -213,10 +215,81 @@ class Store:
 
     def load_package(self, package: Path | str, *, force: bool = False) -> LoadResult:
         """Load (or replace) one package's graph in its named graph."""
-        found = package_graph(package)
-        return self._load_file(
-            found.path, found.format, found.graph, str(package), found.package, force
-        )
+        return next(iter(self.load_packages([package], force=force)))
+
+    def load_packages(
+        self, packages: Iterable[Path | str], *, force: bool = False
+    ) -> Iterator[LoadResult]:
+        """Load (or replace) packages' graphs, all changed ones in one streamed bulk load.
+
+        Each graph file is streamed into one N-Quads file in the store's folder (N-Triples line
+        by line, Turtle through pyoxigraph's parser), which pyoxigraph's bulk loader then
+        reads: one bulk load for many small graphs is several times faster than one each.
+        Unchanged graphs (same SHA-256 as loaded) are left alone.
+        """
+        todo: list[tuple[str, PackageGraph, str, bool]] = []
+        for package in packages:
+            started = time.perf_counter()
+            try:
+                found = package_graph(package)
+            except InputError as exc:
+                yield LoadResult(str(package), "", 0, "failed", 0.0, exc)
+                continue
+            digest = sha256_file(found.path)
+            exists = self.ox.contains_named_graph(ox.NamedNode(found.graph))
+            if exists and not force and self._manifest_hash(found.graph) == "sha256:" + digest:
+                triples = self.triples_in(found.graph)
+                seconds = time.perf_counter() - started
+                yield LoadResult(str(package), found.graph, triples, "unchanged", seconds)
+                continue
+            for earlier in [t for t in todo if t[1].graph == found.graph]:
+                # the same package twice (or two with one name): the last one given wins
+                todo.remove(earlier)
+                yield LoadResult(earlier[0], found.graph, 0, "superseded", 0.0)
+            todo.append((str(package), found, digest, exists))
+        if not todo:
+            return
+        yield from self._bulk(todo)
+
+    def _bulk(self, todo: list[tuple[str, PackageGraph, str, bool]]) -> Iterator[LoadResult]:
+        import tempfile
+
+        started = time.perf_counter()
+        folder = self.path if self.path is not None else None
+        failed: dict[str, OpendataError] = {}
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", suffix=".nq", dir=folder, delete=False
+        ) as stream:
+            spool = Path(stream.name)
+            for source, found, _, exists in todo:
+                if exists:
+                    self.ox.remove_graph(ox.NamedNode(found.graph))
+                try:
+                    _write_quads(found, stream)
+                except (SyntaxError, UnicodeDecodeError, OSError) as exc:
+                    failed[source] = InputError(
+                        f"the graph is not valid {found.format.name}: {exc}", path=found.path
+                    )
+        try:
+            self.ox.bulk_load(path=str(spool), format=ox.RdfFormat.N_QUADS)
+        except SyntaxError as exc:
+            raise InputError(f"a graph is not valid RDF: {exc}") from exc
+        except OSError as exc:
+            raise OutputError(f"cannot write to the store: {exc}", path=self.path) from exc
+        finally:
+            spool.unlink(missing_ok=True)
+        seconds = (time.perf_counter() - started) / len(todo)
+        for source, found, digest, exists in todo:
+            if source in failed:
+                if self.ox.contains_named_graph(ox.NamedNode(found.graph)):
+                    self.ox.remove_graph(ox.NamedNode(found.graph))
+                yield LoadResult(source, found.graph, 0, "failed", 0.0, failed[source])
+                continue
+            triples = self.triples_in(found.graph)
+            self._record(found.graph, source, digest, found.package, triples)
+            status = "replaced" if exists else "created"
+            yield LoadResult(source, found.graph, triples, status, seconds)
+        self.ox.flush()
 
     def load_toolkit_graphs(self, *, force: bool = False) -> list[LoadResult]:
         """The vocabulary and the code lists, each in its named graph (replaced when changed)."""
@@ -260,6 +333,8 @@ class Store:
             raise QueryError(f"the query is not valid SPARQL: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"cannot read the store: {exc}", path=self.path) from exc
+        except RuntimeError as exc:  # e.g. a substituted variable the query does not select
+            raise QueryError(f"the query cannot run: {exc}") from exc
 
     def describe(self, uri: str) -> list[ox.Triple]:
         """The description of a resource: its triples as subject, in every graph."""
@@ -285,8 +360,39 @@ def load(
     """
     target = Store(store)
     yield from target.load_toolkit_graphs(force=force)
-    for package in packages:
-        try:
-            yield target.load_package(package, force=force)
-        except InputError as exc:  # this package only: the others are still loaded
-            yield LoadResult(str(package), "", 0, "failed", 0.0, exc)
+    yield from target.load_packages(packages, force=force)
+
+
+def _write_quads(found: PackageGraph, stream: IO[str]) -> None:
+    """Append a package's graph to an N-Quads stream, in its named graph, never all in memory.
+
+    The whole graph is checked first (a file that does not parse adds nothing)."""
+    suffix = f" <{found.graph}> .\n"
+    if found.format == ox.RdfFormat.N_TRIPLES:
+        for _ in ox.parse(path=str(found.path), format=found.format):
+            pass  # validate: a broken file must not half-load
+        with found.path.open(encoding="utf-8") as lines:
+            for line in lines:
+                body = line.rstrip()
+                if body and not body.startswith("#"):
+                    if not body.endswith("."):
+                        raise SyntaxError(f"not an N-Triples statement: {body[:80]}")
+                    stream.write(body[:-1].rstrip() + suffix)
+        return
+    graph = ox.NamedNode(found.graph)
+    quads = (
+        ox.Quad(t.subject, t.predicate, t.object, graph)
+        for t in ox.parse(path=str(found.path), format=found.format)
+    )
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    stream.write(text.decode("utf-8"))
+
+
+def query(
+    store: Path | str,
+    text: str,
+    bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
+    limit: int | None = None,
+) -> Results:
+    """Run a SPARQL query on the store at ``store`` (opened read-only) and collect its outcome."""
+    return collect(Store(store, read_only=True).query(text, bindings), limit)
