@@ -58,16 +58,30 @@ FUNCTIONAL = {
             "99": ("其他社会保障和就业支出", {"99": "其他社会保障和就业支出"}),
         },
     ),
-    "210": ("卫生健康支出", {"11": ("行政事业单位医疗", {"01": "行政单位医疗", "03": "公务员医疗补助"})}),
+    "210": (
+        "卫生健康支出",
+        {"11": ("行政事业单位医疗", {"01": "行政单位医疗", "03": "公务员医疗补助"})},
+    ),
     "221": ("住房保障支出", {"02": ("住房改革支出", {"01": "住房公积金"})}),
 }
 ECONOMIC = {
-    "301": ("工资福利支出", {"01": "基本工资", "02": "津贴补贴", "03": "奖金", "12": "其他社会保障缴费"}),
+    "301": (
+        "工资福利支出",
+        {"01": "基本工资", "02": "津贴补贴", "03": "奖金", "12": "其他社会保障缴费"},
+    ),
     "302": ("商品和服务支出", {"01": "办公费", "02": "印刷费", "07": "邮电费", "11": "差旅费"}),
     "303": ("对个人和家庭的补助", {"02": "退休费", "05": "生活补助"}),
 }
 PERSONNEL = {"301", "303"}  # economic classes of 人员经费; 302 is 公用经费
-DEPARTMENT_KINDS = ("党建工作部", "财政局", "教育局", "卫生健康局", "社会事业局", "统计局", "司法局")
+DEPARTMENT_KINDS = (
+    "党建工作部",
+    "财政局",
+    "教育局",
+    "卫生健康局",
+    "社会事业局",
+    "统计局",
+    "司法局",
+)
 PLACES = ("秦皇岛经济技术开发区", "北戴河新区", "海港区", "山海关区", "抚宁区", "昌黎县", "卢龙县")
 INDICATORS = (
     ("产出指标", "数量指标", "完成项目数量", "≥{n}个"),
@@ -121,11 +135,19 @@ def department(rng: random.Random, number: int) -> Department:
         cats = FUNCTIONAL[cls][1]
         chosen = sorted(rng.sample(sorted(cats), rng.randint(1, len(cats))))
         functional[cls] = {
-            cls + c: [cls + c + i for i in sorted(rng.sample(sorted(cats[c][1]), rng.randint(1, len(cats[c][1]))))]
+            cls + c: [
+                cls + c + i
+                for i in sorted(rng.sample(sorted(cats[c][1]), rng.randint(1, len(cats[c][1]))))
+            ]
             for c in chosen
         }
     economic = {
-        cls: [cls + c for c in sorted(rng.sample(sorted(ECONOMIC[cls][1]), rng.randint(1, len(ECONOMIC[cls][1]))))]
+        cls: [
+            cls + c
+            for c in sorted(
+                rng.sample(sorted(ECONOMIC[cls][1]), rng.randint(1, len(ECONOMIC[cls][1])))
+            )
+        ]
         for cls in sorted(ECONOMIC)
     }
     base = {}
@@ -142,7 +164,14 @@ def department(rng: random.Random, number: int) -> Department:
     )
     place = PLACES[number % len(PLACES)]
     kind = DEPARTMENT_KINDS[(number // len(PLACES)) % len(DEPARTMENT_KINDS)]
-    return Department(f"{200 + number % 800:03d}", f"{place}{kind}第{number + 1}办公室", functional, economic, base, projects)
+    return Department(
+        f"{200 + number % 800:03d}",
+        f"{place}{kind}第{number + 1}办公室",
+        functional,
+        economic,
+        base,
+        projects,
+    )
 
 
 def _split(rng: random.Random, total: Decimal) -> tuple[Decimal, Decimal]:
@@ -172,7 +201,9 @@ def disclosure(rng: random.Random, dept: Department, year: int, offset: int) -> 
                 item_rows.append((basic + project, basic, project))
             cat_sum = summed(item_rows)
             cat_sums.append(cat_sum)
-            cat_rows.append(AmountRow(FUNCTIONAL[cls][1][cat[3:]][0], (*cat_sum, None, None, None), cat))
+            cat_rows.append(
+                AmountRow(FUNCTIONAL[cls][1][cat[3:]][0], (*cat_sum, None, None, None), cat)
+            )
             names = FUNCTIONAL[cls][1][cat[3:]][1]
             for item, values in zip(items, item_rows, strict=True):
                 cat_rows.append(AmountRow(names[item[5:]], (*values, None, None, None), item))
@@ -193,7 +224,9 @@ def disclosure(rng: random.Random, dept: Department, year: int, offset: int) -> 
         class_row = (total, total, None) if personnel else (total, None, total)
         class_sums.append(class_row)
         rows.append(AmountRow(ECONOMIC[cls][0], class_row, cls))
-        rows += [AmountRow(ECONOMIC[cls][1][i[3:]], r, i) for i, r in zip(items, item_rows, strict=True)]
+        rows += [
+            AmountRow(ECONOMIC[cls][1][i[3:]], r, i) for i, r in zip(items, item_rows, strict=True)
+        ]
     total = sum((r[0] for r in class_sums), Decimal("0.00"))
     personnel = sum((r[1] for r in class_sums if r[1] is not None), Decimal("0.00"))
     basic = [AmountRow("合计", (total, personnel, total - personnel)), *rows]
@@ -212,17 +245,31 @@ def disclosure(rng: random.Random, dept: Department, year: int, offset: int) -> 
             name,
             f"1.保障{name}顺利实施。2.提升工作水平。",
             [
-                IndicatorSpec(l1, l2, l3, f"{l3}目标", target.format(n=rng.randint(2, 900), p=rng.choice((90, 95, 100)), y=year), "年度工作计划")
+                IndicatorSpec(
+                    l1,
+                    l2,
+                    l3,
+                    f"{l3}目标",
+                    target.format(n=rng.randint(2, 900), p=rng.choice((90, 95, 100)), y=year),
+                    "年度工作计划",
+                )
                 for l1, l2, l3, target in INDICATORS
             ],
         )
         for name in dept.projects
     ]
-    tables = [expenditure_table(expenditure), basic_table(basic), three_public_table(three), gov_fund_table()]
+    tables = [
+        expenditure_table(expenditure),
+        basic_table(basic),
+        three_public_table(three),
+        gov_fund_table(),
+    ]
     return Disclosure(dept, year, tables, projects)
 
 
-def disclosures(n: int, seed: int, years_per_department: int = 3, first_year: int = 2021) -> list[Disclosure]:
+def disclosures(
+    n: int, seed: int, years_per_department: int = 3, first_year: int = 2021
+) -> list[Disclosure]:
     """``n`` disclosures: departments with ``years_per_department`` consecutive years each."""
     rng = random.Random(seed)
     out: list[Disclosure] = []

@@ -246,7 +246,13 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command("query")
 @click.argument("query", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the SPARQL query from this file.")
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path),
+    help="Read the SPARQL query from this file.",
+)
 @STORE_OPTION
 @click.option(
     "--format",
@@ -257,7 +263,14 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     help="Output: table, CSV/TSV/JSON/XML (SPARQL results), Turtle (CONSTRUCT/DESCRIBE).",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a named query's parameter (repeatable).")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a named query's parameter (repeatable).",
+)
 @click.option("--limit", type=int, help="Print at most this many rows.")
 def query_command(
     query: str | None,

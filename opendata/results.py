@@ -142,8 +142,7 @@ def _xml_term(term: Term) -> str:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
             return (
-                f"<literal datatype={quoteattr(term.datatype.value)}>"
-                f"{escape(term.value)}</literal>"
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
             )
         return f"<literal>{escape(term.value)}</literal>"
     return f"<literal>{escape(str(term))}</literal>"
@@ -177,7 +176,9 @@ def to_table(result: Results) -> str:
         lines.append("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
     count = len(cells)
     noun = "triple" if result.kind == "graph" else "row"
-    lines.append(f"({count} {noun}{'s' if count != 1 else ''}{', truncated' if result.truncated else ''})")
+    lines.append(
+        f"({count} {noun}{'s' if count != 1 else ''}{', truncated' if result.truncated else ''})"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -225,7 +226,9 @@ def to_csv(result: Results) -> str:
         return buffer.getvalue()
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(["" if t is None else t.value if not isinstance(t, ox.Triple) else str(t) for t in row])
+        writer.writerow(
+            ["" if t is None else t.value if not isinstance(t, ox.Triple) else str(t) for t in row]
+        )
     return buffer.getvalue()
 
 
@@ -264,7 +267,9 @@ def render(result: Results, fmt: str) -> str:
         if fmt == "nt":
             return graph_text(result.triples, ox.RdfFormat.N_TRIPLES)
         if fmt == "csv":
-            rows: list[list[Term | None]] = [[t.subject, t.predicate, t.object] for t in result.triples]
+            rows: list[list[Term | None]] = [
+                [t.subject, t.predicate, t.object] for t in result.triples
+            ]
             return to_csv(Results("select", ["subject", "predicate", "object"], rows))
         return to_table(result)
     if fmt not in WRITERS:

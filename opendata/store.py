@@ -23,10 +23,10 @@ import json
 import re
 import time
 from collections.abc import Iterable, Iterator
-from typing import IO
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -115,11 +115,9 @@ def package_graph(package: Path | str) -> PackageGraph:
         name = json.loads(descriptor.read_text(encoding="utf-8"))["name"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"cannot read the package descriptor: {exc}", path=descriptor) from exc
-    for relative, fmt in GRAPH_FILES:
-        path = folder / relative
-        if path.is_file():
-            break
-    else:
+    files = [(folder / relative, fmt) for relative, fmt in GRAPH_FILES]
+    path, fmt = next(((p, f) for p, f in files if p.is_file()), (None, None))
+    if path is None or fmt is None:
         raise InputError("the package has no graph (rdf/graph.nt or rdf/graph.ttl)", path=folder)
     pattern = re.compile(r"<([^<>\s]*/id/disclosure/" + re.escape(name) + r")[/>]")
     with path.open(encoding="utf-8", errors="replace") as stream:
@@ -184,7 +182,9 @@ class Store:
         )
 
     def triples_in(self, graph: str) -> int:
-        result = self.ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        result = self.ox.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        )
         return int(next(iter(result))["n"].value)  # type: ignore[index,union-attr]
 
     def _load_file(
