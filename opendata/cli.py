@@ -4,7 +4,7 @@ Exit codes (also in the README):
 
 ====  =====================================================================
 0     success
-1     done, but problems were found (reader errors, or an invalid package)
+1     done, but problems were found (reader errors, an invalid package, or audit errors)
 2     usage error (bad options or arguments)
 3     an input cannot be read as a disclosure (empty, binary, no tables …)
 4     an input is of a kind not supported yet (e.g. PDF)
@@ -27,6 +27,7 @@ from pathlib import Path
 import click
 
 from opendata import __version__
+from opendata.audit import AuditReport, audit_package, check_record
 from opendata.convert import ConvertResult, convert
 from opendata.errors import OpendataError
 from opendata.reader import document_lines
@@ -150,12 +151,75 @@ def _print_report(report: ValidationReport) -> None:
 def validate_command(packages: tuple[Path, ...], as_json: bool, no_shacl: bool) -> None:
     """Validate packages: tables with frictionless, the graph with pySHACL."""
     reports = [validate_package(p, shacl=not no_shacl) for p in packages]
+    audits = [audit_package(p) for p in packages]
     if as_json:
-        click.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2))
+        records = [{**asdict(r), "audit": a.counts()} for r, a in zip(reports, audits, strict=True)]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
-        for report in reports:
+        for report, audit in zip(reports, audits, strict=True):
             _print_report(report)
+            click.echo(f"  audit: {_counts(audit)} (details: opendata audit {report.package})")
     if not all(r.valid for r in reports):
+        sys.exit(EXIT_FINDINGS)
+
+
+def _counts(report: AuditReport) -> str:
+    c = report.counts()
+    errors = f"{c['FAIL']} error" + ("" if c["FAIL"] == 1 else "s")
+    warnings = f"{c['WARN']} warning" + ("" if c["WARN"] == 1 else "s")
+    return f"{errors}, {warnings}, {c['SKIP']} skipped, {c['PASS']} passed"
+
+
+def _print_audit(package: Path, report: AuditReport, show_all: bool, lang: str) -> None:
+    click.echo(f"{package}: {_counts(report)}")
+    for check in report.checks:
+        if check.status == "PASS" and not show_all:
+            continue
+        where = ""
+        if check.source is not None and check.source.line > 0:
+            where = _location(check.source.file, check.source.line, check.source.page)
+        values = ""
+        if check.expected is not None or check.actual is not None:
+            values = (
+                f" expected {check.expected if check.expected is not None else '-'}, "
+                f"actual {check.actual if check.actual is not None else '-'}"
+            )
+            if check.difference is not None:
+                values += f", difference {check.difference}"
+            values += f" {check.unit}".rstrip()
+            values += ";"
+        message = check.message_en if lang == "en" else check.message_zh
+        click.echo(
+            f"  {check.status:<4} {check.rule:<18} {where}{';' if where else ''}{values} {message}"
+        )
+
+
+@cli.command("audit")
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON array.")
+@click.option("--all", "show_all", is_flag=True, help="Also list the checks that passed.")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the messages in the table.",
+)
+def audit_command(packages: tuple[Path, ...], as_json: bool, show_all: bool, lang: str) -> None:
+    """Check that a package's numbers and words agree (sums, tables, narrative, codes)."""
+    reports = [(p, audit_package(p)) for p in packages]
+    if as_json:
+        records = [
+            {"package": str(p), **check_record(c)}
+            for p, report in reports
+            for c in report.checks
+            if show_all or c.finding
+        ]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        for package, report in reports:
+            _print_audit(package, report, show_all, lang)
+    if any(report.errors for _, report in reports):
         sys.exit(EXIT_FINDINGS)
 
 

@@ -157,6 +157,7 @@ class Section:
     heading: str
     text: str
     source: Source
+    lines: list[Source] = field(default_factory=list)  # one per line of ``text``
 
 
 @dataclass

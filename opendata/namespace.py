@@ -18,6 +18,7 @@ class CNB(DefinedNamespace):
     _NS = Namespace(VOCAB_URI + "#")
     _fail = True
 
+    AuditFinding: URIRef
     BudgetUnit: URIRef
     Department: URIRef
     Disclosure: URIRef
@@ -25,17 +26,24 @@ class CNB(DefinedNamespace):
     Indicator: URIRef
     ProcurementItem: URIRef
     Project: URIRef
+    actual: URIRef
     amount: URIRef
     annualGoal: URIRef
+    auditRule: URIRef
+    auditStatus: URIRef
     basis: URIRef
     budgetPhase: URIRef
     catalogueItem: URIRef
     column: URIRef
     comparator: URIRef
+    concerns: URIRef
     currency: URIRef
     department: URIRef
     departmentCode: URIRef
+    difference: URIRef
     economicClassification: URIRef
+    expected: URIRef
+    findingOf: URIRef
     fiscalYear: URIRef
     functionalClassification: URIRef
     fundingForm: URIRef
@@ -56,6 +64,7 @@ class CNB(DefinedNamespace):
     row: URIRef
     rowLabel: URIRef
     rowRole: URIRef
+    severity: URIRef
     sourceLine: URIRef
     sourcePage: URIRef
     structure: URIRef

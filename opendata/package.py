@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from opendata import __version__
+from opendata.audit import AuditReport, audit_document
 from opendata.errors import OutputError
 from opendata.kinds import KINDS_BY_KEY
 from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Document, Table
@@ -137,6 +138,34 @@ def facts(doc: Document, names: dict[int, str]) -> list[dict[str, str]]:
     return result
 
 
+def audit_rows(report: AuditReport) -> list[dict[str, str]]:
+    """The audit resource: one row per check."""
+    rows = []
+    for n, c in enumerate(report.checks, start=1):
+        rows.append(
+            {
+                "check": str(n),
+                "rule": c.rule,
+                "status": c.status,
+                "severity": c.severity,
+                "table": c.table,
+                "row": c.row,
+                "column": c.column,
+                "file": c.source.file if c.source else "",
+                "line": str(c.source.line) if c.source and c.source.line > 0 else "",
+                "page": "" if c.source is None or c.source.page is None else str(c.source.page),
+                "sentence": c.sentence,
+                "expected": decimal_text(c.expected),
+                "actual": decimal_text(c.actual),
+                "difference": decimal_text(c.difference),
+                "unit": c.unit,
+                "message_zh": c.message_zh,
+                "message_en": c.message_en,
+            }
+        )
+    return rows
+
+
 def _derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
     def where(source: Any) -> dict[str, str]:
         return {"line": str(source.line), "page": "" if source.page is None else str(source.page)}
@@ -201,7 +230,17 @@ def _derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
             {"term": g.term, "definition": g.definition, **where(g.source)} for g in doc.glossary
         ],
         "sections": [
-            {"section": str(n), "heading": s.heading, "text": s.text, **where(s.source)}
+            {
+                "section": str(n),
+                "heading": s.heading,
+                "text": s.text,
+                "file": s.source.file,
+                **where(s.source),
+                "text_lines": " ".join(str(x.line) for x in s.lines),
+                "text_pages": " ".join("" if x.page is None else str(x.page) for x in s.lines)
+                if any(x.page is not None for x in s.lines)
+                else "",
+            }
             for n, s in enumerate(doc.sections, start=1)
         ],
         "reader_findings": [
@@ -316,6 +355,7 @@ def build(
             "unit": table.unit,
             "source": {"file": table.source.file, "line": table.source.line},
         }
+        extra["printed_columns"] = [{"name": c.name, "header": c.header} for c in table.columns]
         if table.notes:
             extra["notes"] = table.notes
         if table.as_of:
@@ -329,16 +369,24 @@ def build(
         )
         add(res_name, table.title, description, schema_name, _table_rows(table), schema, extra)
 
+    report = audit_document(doc)
     fact_rows = facts(doc, names)
     add("facts", "金额事实表", schemas["facts"]["description"], "facts", fact_rows)
     for res_name, rows in _derived_rows(doc).items():
         add(res_name, schemas[res_name]["title"], schemas[res_name]["description"], res_name, rows)
+    add(
+        "audit",
+        schemas["audit"]["title"],
+        schemas["audit"]["description"],
+        "audit",
+        audit_rows(report),
+    )
 
     pkg_name = name or package_name(doc)
     distributions = {path: "text/csv" for path in files if path.endswith(".csv")}
     distributions.update({path: media for path, (media, _) in RDF_FILES.items()})
     distributions["datapackage.json"] = "application/json"
-    graph = package_graph(doc, pkg_name, names, fact_rows, distributions, base)
+    graph = package_graph(doc, pkg_name, names, fact_rows, distributions, base, report)
     files["schemas/shapes.ttl"] = shapes_text()
     for path, text in serialise(graph).items():
         files[path] = text
@@ -393,6 +441,7 @@ def build(
         "reader_findings": {
             s: sum(f.severity == s for f in doc.findings) for s in ("error", "warning", "info")
         },
+        "audit": report.counts(),
         "opendata_version": __version__,
         "resources": resources,
     }

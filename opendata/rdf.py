@@ -17,6 +17,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
 
+from opendata.audit import AuditReport
 from opendata.kinds import KINDS_BY_KEY
 from opendata.lines import mend_spaces
 from opendata.model import Document, Indicator
@@ -207,6 +208,7 @@ class _Builder:
         self.add(CNB.notApplicable, RDF.type, SKOS.Concept)
         seen: dict[tuple[str, str], int] = {}
         rows: dict[tuple[str, str, str], str] = {}
+        self.observation_uris: dict[tuple[str, str, str], URIRef] = {}
         for fact in facts:
             if not fact["amount_yuan"] or doc.year is None:
                 continue  # no unit or no year: the amount stays in facts.csv only
@@ -219,6 +221,7 @@ class _Builder:
                 rows[ref] = base_key if count == 1 else f"{base_key}#{count}"
             row_key = rows[ref]
             obs = URIRef(m.observation(resource, row_key, fact["column"]))
+            self.observation_uris[(resource, fact["row"], fact["column"])] = obs
             self.add(obs, RDF.type, QB.Observation)
             self.add(obs, QB.dataSet, dataset)
             self.add(obs, CNB.department, URIRef(m.department_uri))
@@ -242,6 +245,38 @@ class _Builder:
             self.add(obs, CNB.sourceLine, Literal(int(fact["line"]), datatype=XSD.integer))
             if fact["page"]:
                 self.add(obs, CNB.sourcePage, Literal(int(fact["page"]), datatype=XSD.integer))
+
+    def findings(self, report: AuditReport, names: dict[int, str]) -> None:
+        """Each check that did not pass, linked to the observations it is about."""
+        disclosure = URIRef(self.mint.disclosure)
+        for n, check in enumerate(report.checks, start=1):
+            if not check.finding:
+                continue
+            uri = URIRef(f"{self.mint.disclosure}/finding/{n}")
+            self.add(uri, RDF.type, CNB.AuditFinding)
+            self.add(uri, CNB.findingOf, disclosure)
+            self.add(uri, CNB.auditRule, Literal(check.rule))
+            self.add(uri, CNB.auditStatus, Literal(check.status))
+            self.add(uri, CNB.severity, Literal(check.severity))
+            self.add(uri, RDFS.comment, _zh(check.message_zh))
+            self.add(uri, RDFS.comment, Literal(check.message_en, lang="en"))
+            for prop, value in (
+                (CNB.expected, check.expected),
+                (CNB.actual, check.actual),
+                (CNB.difference, check.difference),
+            ):
+                if value is not None:
+                    self.add(uri, prop, _decimal(value))
+            if check.source is not None and check.source.line > 0:
+                self.add(uri, CNB.sourceLine, Literal(check.source.line, datatype=XSD.integer))
+                if check.source.page is not None:
+                    self.add(uri, CNB.sourcePage, Literal(check.source.page, datatype=XSD.integer))
+            for ref in check.cells:
+                obs = self.observation_uris.get(
+                    (names.get(ref.table, ""), str(ref.row + 1), ref.column)
+                )
+                if obs is not None:
+                    self.add(uri, CNB.concerns, obs)
 
     def column(self, fact: dict[str, str]) -> URIRef:
         kind = KINDS_BY_KEY.get(fact["table_kind"])
@@ -366,14 +401,18 @@ def package_graph(
     facts: list[dict[str, str]],
     distributions: dict[str, str],
     base: str | None = None,
+    report: AuditReport | None = None,
 ) -> Graph:
-    """The graph of one package: disclosure, department, tables, amounts, projects, procurement."""
+    """The graph of one package: disclosure, department, tables, amounts, projects,
+    procurement, and the audit's findings (checks that did not pass)."""
     builder = _Builder(doc, package, base)
     builder.disclosure(distributions)
     builder.department()
     builder.tables(names)
     builder.observations(facts)
     builder.procurement(builder.projects())
+    if report is not None:
+        builder.findings(report, names)
     return builder.g
 
 

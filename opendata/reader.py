@@ -236,7 +236,14 @@ def _sections(doc: Document, sections: list[tuple[Line | None, list[Line]]], fil
             continue
         where = heading or (body[0] if body else None)
         if where is not None:
-            doc.sections.append(Section(title, text, Source(file, where.number, where.page)))
+            doc.sections.append(
+                Section(
+                    title,
+                    text,
+                    Source(file, where.number, where.page),
+                    [Source(file, x.number, x.page) for x in body],
+                )
+            )
     targets, _ = overall_targets(target_lines, file)
     doc.overall_targets.extend(targets)
 

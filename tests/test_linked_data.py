@@ -215,7 +215,13 @@ def _bad_catalogue(g: Graph) -> None:
     )
 
 
+def _finding_with_unknown_status(g: Graph) -> None:
+    finding = _one(g, CNB.AuditFinding)
+    g.set((finding, CNB.auditStatus, Literal("MAYBE")))
+
+
 SHAPE_CASES = {
+    "AuditFindingShape": _finding_with_unknown_status,
     "ObservationShape": _second_amount,
     "DataSetShape": _bad_currency,
     "FunctionalCodeShape": _bad_functional,
