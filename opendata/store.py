@@ -147,8 +147,11 @@ class Store:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.ox = ox.Store(str(self.path))
-        except OSError as exc:
-            raise StoreError(f"cannot open the store: {exc}", path=self.path) from exc
+        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB (locked, damaged …)
+            raise StoreError(
+                f"cannot open the store (is another opendata process writing it?): {exc}",
+                path=self.path,
+            ) from exc
 
     # -- loading -------------------------------------------------------------------------------
     def _manifest_hash(self, graph: str) -> str | None:
@@ -232,8 +235,8 @@ class Store:
             started = time.perf_counter()
             try:
                 found = package_graph(package)
-            except InputError as exc:
-                yield LoadResult(str(package), "", 0, "failed", 0.0, exc)
+            except InputError as exc:  # without its traceback, which would keep the store open
+                yield LoadResult(str(package), "", 0, "failed", 0.0, exc.with_traceback(None))
                 continue
             digest = sha256_file(found.path)
             exists = self.ox.contains_named_graph(ox.NamedNode(found.graph))
