@@ -382,6 +382,41 @@ def query_command(
         raise click.UsageError(str(exc)) from exc
 
 
+@cli.command("serve")
+@STORE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port (0: any free one).")
+@click.option(
+    "--base",
+    envvar="OPENDATA_BASE",
+    help="Base of the URIs served at http://HOST:PORT/<path after the base> "
+    "(default https://w3id.org/opendata-cn/; also OPENDATA_BASE).",
+)
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds a query may run.")
+@click.option("--limit", default=10000, show_default=True, help="Rows (or triples) per answer.")
+@click.option("--workers", default=4, show_default=True, help="Queries running at once.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every request.")
+def serve_command(
+    store_dir: Path,
+    host: str,
+    port: int,
+    base: str | None,
+    timeout: float,
+    limit: int,
+    workers: int,
+    verbose: bool,
+) -> None:
+    """Serve the store read-only: SPARQL 1.1 Protocol at /sparql, a query page, and its URIs."""
+    from opendata.endpoint import EndpointConfig, serve
+
+    config = EndpointConfig(store_dir, host, port, base, timeout, limit, workers, verbose)
+
+    def started(url: str) -> None:
+        click.echo(f"serving {store_dir} at {url} (Ctrl-C stops)")
+
+    serve(config, started)
+
+
 def main() -> None:
     """Entry point: run the CLI, turning opendata errors into messages and exit codes."""
     try:
