@@ -417,6 +417,35 @@ def serve_command(
     serve(config, started)
 
 
+@cli.command("push")
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--store",
+    "url",
+    required=True,
+    help="SPARQL 1.1 Graph Store Protocol endpoint, e.g. "
+    "http://localhost:8890/sparql-graph-crud-auth (credentials: OPENDATA_STORE_USER and "
+    "OPENDATA_STORE_PASSWORD in the environment).",
+)
+@click.option("--retries", default=4, show_default=True, help="Retries of a failed request.")
+def push_command(packages: tuple[Path, ...], url: str, retries: int) -> None:
+    """Send packages' graphs to an external triple store, one named graph each (replaced)."""
+    from opendata.push import public_url, push
+
+    worst = 0
+    for result in push(packages, url, retries=retries):
+        if result.error is not None:
+            click.echo(f"error: {result.source}: {result.error}", err=True)
+            worst = max(worst, result.error.exit_code)
+            continue
+        click.echo(
+            f"{result.source}\n  -> <{result.graph}> at {public_url(url)} [{result.status}] "
+            f"{result.bytes} bytes, {result.seconds:.2f} s"
+        )
+    if worst:
+        sys.exit(worst)
+
+
 def main() -> None:
     """Entry point: run the CLI, turning opendata errors into messages and exit codes."""
     try:
