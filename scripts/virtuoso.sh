@@ -32,6 +32,7 @@ install() {
 }
 
 isql() { isql-vt "127.0.0.1:$sql_port" dba dba "$@"; }
+isql_exec() { isql "$@" </dev/null; }
 
 start() {
     install
@@ -77,15 +78,16 @@ Charset                     = UTF-8
 ResultSetMaxRows           = 100000
 MaxQueryExecutionTime      = 60
 INI
-    (cd "$dir" && virtuoso-t +configfile "$dir/virtuoso.ini" +foreground >"$dir/stdout.log" 2>&1 &
-     echo $! > "$dir/virtuoso.pid")
+    (cd "$dir" && exec virtuoso-t +configfile "$dir/virtuoso.ini" +foreground \
+        </dev/null >"$dir/stdout.log" 2>&1) &
+    echo $! > "$dir/virtuoso.pid"
     for _ in $(seq 1 240); do
-        isql exec="status('');" >/dev/null 2>&1 && break
+        isql_exec exec="status('');" >/dev/null 2>&1 && break
         kill -0 "$(cat "$dir/virtuoso.pid")" 2>/dev/null \
             || fail "virtuoso-t exited: $(tail -5 "$dir/virtuoso.log" 2>/dev/null)"
         sleep 0.5
     done
-    isql exec="status('');" >/dev/null 2>&1 || fail "virtuoso did not answer on 127.0.0.1:$sql_port: $(tail -5 "$dir/virtuoso.log" 2>/dev/null)"
+    isql_exec exec="status('');" >/dev/null 2>&1 || fail "virtuoso did not answer on 127.0.0.1:$sql_port: $(tail -5 "$dir/virtuoso.log" 2>/dev/null)"
     # a user allowed to write graphs through the Graph Store Protocol (the password is not echoed)
     isql >/dev/null 2>&1 <<SQL || true
 DB.DBA.USER_CREATE ('$user', '$password');
