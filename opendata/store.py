@@ -260,9 +260,7 @@ class Store:
         started = time.perf_counter()
         folder = self.path if self.path is not None else None
         failed: dict[str, OpendataError] = {}
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", suffix=".nq", dir=folder, delete=False
-        ) as stream:
+        with tempfile.NamedTemporaryFile("wb", suffix=".nq", dir=folder, delete=False) as stream:
             spool = Path(stream.name)
             for source, found, _, exists in todo:
                 if exists:
@@ -366,29 +364,30 @@ def load(
     yield from target.load_packages(packages, force=force)
 
 
-def _write_quads(found: PackageGraph, stream: IO[str]) -> None:
+def _write_quads(found: PackageGraph, stream: IO[bytes]) -> None:
     """Append a package's graph to an N-Quads stream, in its named graph, never all in memory.
 
     The whole graph is checked first (a file that does not parse adds nothing)."""
-    suffix = f" <{found.graph}> .\n"
+    suffix = f" <{found.graph}> .\n".encode()
     if found.format == ox.RdfFormat.N_TRIPLES:
         for _ in ox.parse(path=str(found.path), format=found.format):
             pass  # validate: a broken file must not half-load
-        with found.path.open(encoding="utf-8") as lines:
+        with found.path.open("rb") as lines:
             for line in lines:
                 body = line.rstrip()
-                if body and not body.startswith("#"):
-                    if not body.endswith("."):
-                        raise SyntaxError(f"not an N-Triples statement: {body[:80]}")
+                if body and not body.startswith(b"#"):
+                    if not body.endswith(b"."):
+                        raise SyntaxError(f"not an N-Triples statement: {body[:80]!r}")
                     stream.write(body[:-1].rstrip() + suffix)
         return
+    for _ in ox.parse(path=str(found.path), format=found.format):
+        pass
     graph = ox.NamedNode(found.graph)
     quads = (
         ox.Quad(t.subject, t.predicate, t.object, graph)
         for t in ox.parse(path=str(found.path), format=found.format)
     )
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    stream.write(text.decode("utf-8"))
+    ox.serialize(quads, stream, format=ox.RdfFormat.N_QUADS)
 
 
 def query(
