@@ -79,6 +79,9 @@ def run_oxigraph(packages: Path, repeat: int) -> dict[str, object]:
                 times.append(time.perf_counter() - t)
             latencies[name] = times
             rows[name] = len(result.rows)
+            partial = {"engine": "pyoxigraph (disk)", "load_seconds": seconds, "triples": triples}
+            partial.update(latencies=latencies, rows=rows, peak_mib=_peak_mib())
+            print(json.dumps(partial), flush=True)  # the parent keeps the last one on a timeout
     return {
         "engine": "pyoxigraph (disk)",
         "load_seconds": seconds,
