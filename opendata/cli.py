@@ -441,6 +441,8 @@ def publish_command(
     _print_publish(result, verbose)
     if result.failures:
         sys.exit(max(error.exit_code for _, error in result.failures))
+
+
 # -- SPARQL: load, query, serve, push ---------------------------------------------------------
 
 STORE_OPTION = click.option(
