@@ -23,16 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-
-@dataclass(frozen=True)
-class TableError:
-    """One problem: resource, frictionless error type, message, row and field where known."""
-
-    resource: str | None
-    type: str
-    message: str
-    row: int | None = None
-    field: str | None = None
+from opendata.validate import ValidationError as TableError  # one problem, with where it is
 
 
 @dataclass

@@ -116,7 +116,6 @@ def hierarchy(doc: Document) -> Iterator[Check]:
     ran = False
     for index, table in tables_of(doc, *CODED):
         ran = True
-        rows = {id(r): i for i, r in enumerate(table.rows)}
         by_line = {(r.source.line, r.code or r.label or ""): i for i, r in enumerate(table.rows)}
         for s in check_sums(table):
             column = next(c for c in table.columns if c.name == s.column)
@@ -143,7 +142,6 @@ def hierarchy(doc: Document) -> Iterator[Check]:
                 unit=table.unit or "",
                 cells=(CellRef(index, i, s.column),) if i is not None else (),
             )
-        del rows
     if not ran:
         yield skip(
             "T-HIERARCHY",
