@@ -21,16 +21,16 @@ from opendata.audit.core import (
     Check,
     column_index,
     compare,
-    equal_tolerance,
     fmt,
     norm,
     skip,
     sum_tolerance,
     tables_of,
     to_yuan,
+    yuan_tolerance,
 )
 from opendata.audit.text import YEAR_RE, Amount, Sentence, amounts, sentences, year_before
-from opendata.model import Document, Table
+from opendata.model import Document, Row, Table
 
 Figure = tuple[Decimal, str, str, tuple[CellRef, ...]]  # value, unit, where (zh), cells
 
@@ -106,20 +106,37 @@ def statements(doc: Document) -> Iterator[Statement]:
 # -- where each subject's figure is printed in the tables ----------------------------------------
 
 
-def _total_cell(doc: Document, kinds: tuple[str, ...], column: str) -> Figure | None:
+def _first_row(
+    doc: Document,
+    kinds: tuple[str, ...],
+    column: str,
+    wanted: Callable[[Row], bool],
+    where: Callable[[Table, Row], str],
+) -> Figure | None:
+    """The first printed cell of ``column`` in a row ``wanted`` picks, in tables of ``kinds``."""
     for index, table in tables_of(doc, *kinds):
         j = column_index(table, column)
         if j is None:
             continue
         for i, row in enumerate(table.rows):
-            if row.role == "total" and not row.code and row.cells[j].value is not None:
+            if wanted(row) and row.cells[j].value is not None:
                 return (
                     row.cells[j].value,
                     table.unit or "",
-                    f"《{table.title}》合计行",
+                    where(table, row),
                     (CellRef(index, i, column),),
                 )
     return None
+
+
+def _total_cell(doc: Document, kinds: tuple[str, ...], column: str) -> Figure | None:
+    return _first_row(
+        doc,
+        kinds,
+        column,
+        lambda row: row.role == "total" and not row.code,
+        lambda table, _: f"《{table.title}》合计行",
+    )
 
 
 def _labelled(doc: Document, kinds: tuple[str, ...], column: str, pattern: str) -> Figure | None:
@@ -184,36 +201,23 @@ def _three_public(doc: Document, key: str) -> Figure | None:
 
 
 def _economic(doc: Document, code: str) -> Figure | None:
-    for index, table in tables_of(doc, *BASIC, "fiscal_basic"):
-        j = column_index(table, "total")
-        for i, row in enumerate(table.rows):
-            if row.code == code and j is not None and row.cells[j].value is not None:
-                return (
-                    row.cells[j].value,
-                    table.unit or "",
-                    f"《{table.title}》{code} {row.label or ''}",
-                    (CellRef(index, i, "total"),),
-                )
-    return None
+    return _first_row(
+        doc,
+        (*BASIC, "fiscal_basic"),
+        "total",
+        lambda row: row.code == code,
+        lambda table, row: f"《{table.title}》{code} {row.label or ''}",
+    )
 
 
 def _class(doc: Document, name: str) -> Figure | None:
-    for index, table in tables_of(doc, *EXPENDITURE, "general_budget_expenditure"):
-        j = column_index(table, "total")
-        for i, row in enumerate(table.rows):
-            if (
-                row.code_level == "class"
-                and norm(row.label) == name
-                and j is not None
-                and row.cells[j].value is not None
-            ):
-                return (
-                    row.cells[j].value,
-                    table.unit or "",
-                    f"《{table.title}》{row.code} {name}",
-                    (CellRef(index, i, "total"),),
-                )
-    return None
+    return _first_row(
+        doc,
+        (*EXPENDITURE, "general_budget_expenditure"),
+        "total",
+        lambda row: row.code_level == "class" and norm(row.label) == name,
+        lambda table, row: f"《{table.title}》{row.code} {name}",
+    )
 
 
 TP_SUBJECTS = (
@@ -299,11 +303,7 @@ def _compare_figure(doc: Document, st: Statement, figures: list[Figure], rule: s
         printed = to_yuan(value, unit)
         if printed is None:
             continue
-        tol = max(
-            equal_tolerance(st.amount.value, st.amount.value)
-            * (to_yuan(Decimal(1), st.amount.unit) or 1),
-            equal_tolerance(value, value) * (to_yuan(Decimal(1), unit) or 1),
-        )
+        tol = yuan_tolerance(st.amount.value, st.amount.unit, value, unit)
         diff = stated - printed
         if best is None or abs(diff) < abs(best[0]):
             best = (diff, figure, printed, tol)
