@@ -78,3 +78,31 @@ def test_a_feature_the_fast_engine_lacks_is_refused_not_ignored(feature: str) ->
 
 def test_the_toolkit_shapes_compile() -> None:
     assert len(compile_shapes(SHAPES)) == SHAPES.count("a sh:NodeShape")
+
+
+def test_a_literal_broader_concept_is_a_violation_for_both_engines(
+    sample_graph: Graph, tmp_path: Path
+) -> None:
+    """Regression: indicator categories named their 一级指标 parent as a literal string."""
+    from rdflib import Literal
+    from rdflib.namespace import SKOS
+
+    broken = Graph()
+    for triple in sample_graph:
+        broken.add(triple)
+    child, parent = next(iter(broken.subject_objects(SKOS.broader)))
+    broken.remove((child, SKOS.broader, parent))
+    broken.add((child, SKOS.broader, Literal(str(parent))))
+    _both(broken, tmp_path)
+    conforms, found = _results(tmp_path / "graph.ttl", "fast")
+    assert not conforms and (str(child), "shacl:NodeKindConstraintComponent") in found, found
+
+
+def test_every_broader_concept_in_the_golden_graphs_is_an_iri() -> None:
+    for path in GOLDEN.glob("*/*/rdf/graph.ttl"):
+        graph = Graph().parse(path, format="turtle")
+        from rdflib import URIRef
+        from rdflib.namespace import SKOS
+
+        objects = list(graph.objects(None, SKOS.broader))
+        assert all(isinstance(o, URIRef) for o in objects), path
