@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("reportlab")
 
+from benchmarks.synthetic import disclosures, generate
 from opendata.model import Document
 from opendata.reader import read_document
 from tests.render import AmountRow, expenditure_table
@@ -156,3 +157,15 @@ def test_wrap_keeps_numbers_and_spaces_whole() -> None:
         assert "".join(lines) == text
         assert all(not line.startswith(" ") and not line.endswith(" ") for line in lines)
         assert not any(a[-1].isdigit() and b[0].isdigit() for a, b in itertools.pairwise(lines))
+
+
+def test_synthetic_corpus_as_pdf_reads_like_its_text(tmp_path: Path) -> None:
+    """``generate(form="pdf")`` writes the documents ``form="text"`` writes, as PDFs."""
+    pdfs = generate(4, seed=3, out_dir=tmp_path / "pdf", form="pdf")
+    texts = generate(4, seed=3, out_dir=tmp_path / "text")
+    assert [p.suffix for p in pdfs] == [".pdf"] * 4
+    for pdf, text, model in zip(pdfs, texts, disclosures(4, 3), strict=True):
+        got = read_document(pdf)
+        no_errors(got)
+        same_document(got, read_document(text))
+        assert len(got.projects) == len(model.projects)
