@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: tests.render is importable from the root
@@ -39,6 +39,9 @@ from tests.render import (  # noqa: E402
     render_document,
     three_public_table,
 )
+
+if TYPE_CHECKING:
+    from tests.render_pdf import PdfOptions
 
 #: functional 类 → (name, {款: (name, {项: name})}), from real 2023 subject names
 FUNCTIONAL = {
@@ -121,20 +124,14 @@ class Disclosure:
             self.department.code, self.department.name, self.year, self.tables, self.projects
         )
 
-    def render_pdf(self, layout: random.Random | None = None) -> bytes:
-        """The document as PDF; ``layout`` draws the producer's layout choices (else defaults)."""
-        from tests.render_pdf import PAGE_NUMBER_STYLES, PdfOptions, render_pdf
+    def render_pdf(self, options: PdfOptions | None = None) -> bytes:
+        """The document as PDF, laid out as ``options`` say (default: the Hebei forms)."""
+        from tests.render_pdf import PdfOptions, render_pdf
 
-        options = PdfOptions()
-        if layout is not None:
-            options = PdfOptions(
-                thousands=layout.random() < 0.5,
-                repeat_header=layout.random() < 0.5,
-                page_rows=layout.choice((None, None, None, 8, 12, 16)),
-                page_number=layout.choice(PAGE_NUMBER_STYLES),
-            )
         dept = self.department
-        return render_pdf(dept.code, dept.name, self.year, self.tables, self.projects, options)
+        return render_pdf(
+            dept.code, dept.name, self.year, self.tables, self.projects, options or PdfOptions()
+        )
 
     def amounts(self, kind: str, column: str = "total") -> dict[str, Decimal]:
         """Printed amounts in 万元 by code of one table's column (for tests)."""
@@ -301,6 +298,26 @@ def disclosures(
     return out
 
 
+def pdf_layouts(n: int, seed: int) -> list[PdfOptions]:
+    """The layout choices of ``n`` PDF producers: continuation pages, preamble, 栏次 row, rows
+    per page, thousands separators, page numbers (from their own generator: the models do
+    not depend on the form)."""
+    from tests.render_pdf import PAGE_NUMBER_STYLES, PdfOptions
+
+    rng = random.Random(f"layout-{seed}")
+    return [
+        PdfOptions(
+            thousands=rng.random() < 0.5,
+            continuation=rng.choice(("all", "header", "none")),
+            lane_row=rng.random() < 0.8,
+            preamble=rng.choice(("coded", "keyed")),
+            page_rows=rng.choice((None, None, None, 8, 12, 16)),
+            page_number=rng.choice(PAGE_NUMBER_STYLES),
+        )
+        for _ in range(n)
+    ]
+
+
 def generate(
     n: int,
     seed: int,
@@ -310,20 +327,19 @@ def generate(
 ) -> list[Path]:
     """Write ``n`` synthetic disclosures into ``out_dir``; return their paths.
 
-    ``form="pdf"`` writes the same models as PDFs, each with its own layout choices (drawn
-    from a second generator, so the models do not depend on the form).
+    ``form="pdf"`` writes the same models as PDFs, each laid out as :func:`pdf_layouts` says.
     """
     if form not in ("text", "pdf"):
         raise ValueError(f"form must be 'text' or 'pdf', not {form!r}")
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    layout = random.Random(f"layout-{seed}")
-    paths = []
+    layouts = pdf_layouts(n, seed) if form == "pdf" else []
+    paths: list[Path] = []
     for doc in disclosures(n, seed, years_per_department):
         stem = f"synthetic-{doc.department.code}-{doc.year}-{len(paths):05d}"
         if form == "pdf":
             path = folder / f"{stem}.pdf"
-            path.write_bytes(doc.render_pdf(layout))
+            path.write_bytes(doc.render_pdf(layouts[len(paths)]))
         else:
             path = folder / f"{stem}.txt"
             path.write_text(doc.render(), encoding="utf-8")

@@ -152,15 +152,21 @@ class GridRow:
 class PdfOptions:
     """Layout choices a real producer makes.
 
-    ``repeat_header``: continuation pages of a table repeat the preamble, header and ``栏次``
-    (else the rows just continue under the page top); ``page_rows``: at most that many rows of
+    ``continuation``: what a table's continuation pages repeat above the rows: ``"all"`` the
+    preamble, header and ``栏次`` (the Hebei forms), ``"header"`` the header rows and ``栏次``
+    only (a word processor's repeated header rows), ``"none"`` nothing (the Shanghai ones);
+    ``preamble``: ``"coded"`` prints ``203 部门`` / ``预算年度：2023`` / ``单位：万元`` on three
+    lines, ``"keyed"`` one line ``编制部门：部门 … 单位：万元`` (the Shanghai forms);
+    ``lane_row``: the ``栏次`` row under the header; ``page_rows``: at most that many rows of
     a table on a page (None: as many as fit); ``thousands``: 1,234.50; ``page_number``: one of
     :data:`PAGE_NUMBER_STYLES`.
     """
 
     unit: str = "万元"
     thousands: bool = False
-    repeat_header: bool = True
+    continuation: str = "all"
+    preamble: str = "coded"
+    lane_row: bool = True
     page_rows: int | None = None
     page_number: str = "- {n} -"
 
@@ -331,22 +337,34 @@ class Preamble:
     unit: str
 
 
-def _table_top(layout: Layout, table: AmountTable, pre: Preamble, first: bool) -> None:
-    """Title (first page only), preamble, header and 栏次 on a new landscape page."""
+def _table_top(
+    layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions, first: bool
+) -> None:
+    """A new landscape page: title and preamble (as ``opts`` says), header and 栏次."""
     layout.new_page(LANDSCAPE)
     if first:
         layout.text(table.title, 16, "center", gap=0.6)
-    layout.text(f"{pre.department_code} {pre.department}", TEXT, gap=0.1)
-    layout.text(f"预算年度：{pre.year}", TEXT, gap=0.1)
-    layout.text(f"单位：{pre.unit}", TEXT, "right", gap=0.2)
-    widths = column_widths(table, layout.width)
-    lanes = [Cell("栏次", "center"), *(Cell(str(j), "center") for j in range(1, table.width))]
-    layout.grid([*header_rows(table), GridRow(list(lanes))], widths)
+    if first or opts.continuation == "all":
+        if opts.preamble == "keyed":
+            layout.place(f"编制部门：{pre.department}", MARGIN, layout.width, TEXT, "left")
+            layout.text(f"单位：{pre.unit}", TEXT, "right", gap=0.2)
+        else:
+            layout.text(f"{pre.department_code} {pre.department}", TEXT, gap=0.1)
+            layout.text(f"预算年度：{pre.year}", TEXT, gap=0.1)
+            layout.text(f"单位：{pre.unit}", TEXT, "right", gap=0.2)
+    if first or opts.continuation != "none":
+        widths = column_widths(table, layout.width)
+        rows = header_rows(table)
+        if opts.lane_row:
+            lanes = [Cell("栏次", "center")]
+            lanes += [Cell(str(j), "center") for j in range(1, table.width)]
+            rows.append(GridRow(list(lanes)))
+        layout.grid(rows, widths)
 
 
 def render_table(layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions) -> None:
     """One table: its pages, rows kept whole except a model-wrapped label at a page end."""
-    _table_top(layout, table, pre, first=True)
+    _table_top(layout, table, pre, opts, first=True)
     widths = column_widths(table, layout.width)
     on_page = 0
     pending: str | None = None
@@ -386,10 +404,7 @@ def render_table(layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOpt
 
 
 def _continue(layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions) -> None:
-    if opts.repeat_header:
-        _table_top(layout, table, pre, first=False)
-    else:
-        layout.new_page(LANDSCAPE)
+    _table_top(layout, table, pre, opts, first=False)
 
 
 # -- projects ------------------------------------------------------------------------------
