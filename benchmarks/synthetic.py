@@ -299,9 +299,9 @@ def disclosures(
 
 
 def pdf_layouts(n: int, seed: int) -> list[PdfOptions]:
-    """The layout choices of ``n`` PDF producers: continuation pages, preamble, 栏次 row, rows
-    per page, thousands separators, page numbers (from their own generator: the models do
-    not depend on the form)."""
+    """The layout choices of ``n`` PDF producers: continuation pages, preamble, 栏次 row,
+    tables flowing or one per page, rows per page, thousands separators, page numbers (from
+    their own generator: the models do not depend on the form)."""
     from tests.render_pdf import PAGE_NUMBER_STYLES, PdfOptions
 
     rng = random.Random(f"layout-{seed}")
@@ -311,6 +311,7 @@ def pdf_layouts(n: int, seed: int) -> list[PdfOptions]:
             continuation=rng.choice(("all", "header", "none")),
             lane_row=rng.random() < 0.8,
             preamble=rng.choice(("coded", "keyed")),
+            flow=rng.random() < 0.3,
             page_rows=rng.choice((None, None, None, 8, 12, 16)),
             page_number=rng.choice(PAGE_NUMBER_STYLES),
         )

@@ -157,7 +157,8 @@ class PdfOptions:
     only (a word processor's repeated header rows), ``"none"`` nothing (the Shanghai ones);
     ``preamble``: ``"coded"`` prints ``203 部门`` / ``预算年度：2023`` / ``单位：万元`` on three
     lines, ``"keyed"`` one line ``编制部门：部门 … 单位：万元`` (the Shanghai forms);
-    ``lane_row``: the ``栏次`` row under the header; ``page_rows``: at most that many rows of
+    ``lane_row``: the ``栏次`` row under the header; ``flow``: a table starts under the one
+    before when its title, header and two rows fit (else on a new page); ``page_rows``: at most that many rows of
     a table on a page (None: as many as fit); ``thousands``: 1,234.50; ``page_number``: one of
     :data:`PAGE_NUMBER_STYLES`.
     """
@@ -167,6 +168,7 @@ class PdfOptions:
     continuation: str = "all"
     preamble: str = "coded"
     lane_row: bool = True
+    flow: bool = False
     page_rows: int | None = None
     page_number: str = "- {n} -"
 
@@ -340,8 +342,13 @@ class Preamble:
 def _table_top(
     layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions, first: bool
 ) -> None:
-    """A new landscape page: title and preamble (as ``opts`` says), header and 栏次."""
-    layout.new_page(LANDSCAPE)
+    """Title and preamble (as ``opts`` says), header and 栏次: on a new landscape page, or
+    under the table before when ``opts.flow`` and they fit."""
+    room = 16 * LEADING * 2 + 4 * TEXT * LEADING + 6 * (BODY * LEADING + 2 * PAD)
+    if first and opts.flow and layout.page.size == LANDSCAPE and layout.y + room < layout.bottom:
+        layout.y += 24
+    else:
+        layout.new_page(LANDSCAPE)
     if first:
         layout.text(table.title, 16, "center", gap=0.6)
     if first or opts.continuation == "all":
@@ -362,9 +369,11 @@ def _table_top(
         layout.grid(rows, widths)
 
 
-def render_table(layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions) -> None:
-    """One table: its pages, rows kept whole except a model-wrapped label at a page end."""
+def render_table(layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions) -> int:
+    """One table: its pages, rows kept whole except a model-wrapped label at a page end.
+    Returns the number of the page its title is on."""
     _table_top(layout, table, pre, opts, first=True)
+    title_page = len(layout.pages)
     widths = column_widths(table, layout.width)
     on_page = 0
     pending: str | None = None
@@ -401,6 +410,7 @@ def render_table(layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOpt
     if table.note:
         layout.y += 6
         layout.text(table.note, TEXT)
+    return title_page
 
 
 def _continue(layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions) -> None:
@@ -620,8 +630,7 @@ def render_pdf(
     contents = layout.page
     starts: list[int] = []
     for table in tables:
-        render_table(layout, table, pre, opts)
-        starts.append(len(layout.pages))
+        starts.append(render_table(layout, table, pre, opts))
     layout.new_page(PORTRAIT)
     narrative = len(layout.pages)
     layout.text(f"{department} {year} 年部门预算信息公开情况说明", 14, "center", gap=0.8)
@@ -641,10 +650,8 @@ def render_pdf(
     layout.y = MARGIN
     layout.text(f"{year} 年部门预算信息公开目录", 16, "center", gap=0.8)
     layout.text("部门预算公开表", 12, gap=0.3)
-    first = 3
-    for table, end in zip(tables, starts, strict=True):
-        _toc_entry(layout, table.title, first)
-        first = end + 1
+    for table, start in zip(tables, starts, strict=True):
+        _toc_entry(layout, table.title, start)
     layout.y += 8
     layout.text("部门预算信息公开情况说明", 12, gap=0.3)
     _toc_entry(layout, "一、部门职责及机构设置情况", narrative)

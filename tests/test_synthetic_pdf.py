@@ -46,6 +46,7 @@ pdf_options = st.builds(
     continuation=st.sampled_from(("all", "header", "none")),
     lane_row=st.booleans(),
     preamble=st.sampled_from(("coded", "keyed")),
+    flow=st.booleans(),
     page_rows=st.one_of(st.none(), st.integers(1, 30)),
     page_number=st.sampled_from(PAGE_NUMBER_STYLES),
 )
