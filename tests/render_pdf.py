@@ -1,20 +1,23 @@
 """Test support: render a budget model (:mod:`tests.render`) as a PDF disclosure.
 
 The same models as the text renderer, laid out the way the corpus PDFs are: a cover page with
-the title, a contents page, each table on a landscape A4 page under its title and the
-department / year / unit preamble, inside a ruled grid (header rows with merged cells where the
+the title, a contents page with dot leaders, each table on landscape A4 pages under its title
+and the department / year / unit preamble (``203 部门`` / ``预算年度：`` / ``单位：`` lines, or
+one ``编制部门：… 单位：…`` line), inside a ruled grid (header rows with merged cells where the
 forms merge them: 序号 and the amount headings over two rows, 功能分类科目 over code and name,
-资金性质 over the four sources), a ``栏次`` row and the data rows; long tables run on to the
-next page, with the preamble and header repeated (the Hebei forms) or not (the Shanghai ones);
-then the narrative and one ruled 绩效目标表 per project on portrait pages (一级/二级指标 merged
-down their group). Every page but the cover carries a page number at the foot.
+资金性质 over the four sources), a ``栏次`` row or not, and the data rows; long tables run on
+to the next page with the preamble and header repeated (the Hebei forms), the header only (a
+word processor's repeated header rows) or nothing (the Shanghai forms); then the narrative and
+one ruled 绩效目标表 per project on portrait pages (一级/二级指标 merged down their group).
+Every page but the cover carries a page number at the foot. :class:`PdfOptions` picks the
+layout.
 
 Cell text wraps inside its cell like a word processor does it: at a character, never inside a
 run of Latin letters and digits, never next to a space. A label the model wraps (``wrap_at``)
 is broken there; when that row ends a page of ``page_rows`` rows, its tail goes on the next
 page as a row of its own (a table row split across a page break). Spaces are drawn as gaps of
-three quarters of an em (this font's Latin glyphs overhang their advance), so the
-reader sees them.
+three quarters of an em (this font's Latin glyphs overhang their advance), so the reader sees
+them.
 
 The text uses the PDF standard CID font ``STSong-Light`` (not embedded; PDFium maps it to
 Unicode exactly), so nothing needs installing. Nothing here imports :mod:`opendata`.
@@ -205,13 +208,16 @@ class Layout:
             self.y += size * LEADING
         self.y += size * gap
 
-    def place(self, line: str, x: float, width: float, size: float, align: str) -> None:
+    def place(
+        self, line: str, x: float, width: float, size: float, align: str, top: float | None = None
+    ) -> None:
+        """One line of text in the box from ``x`` of that width, at ``top`` (else the cursor)."""
         w = text_width(line, size)
         if align == "center":
             x += (width - w) / 2
         elif align == "right":
             x += width - w
-        self.page.texts.append(_Text(x, self.y, line, size))
+        self.page.texts.append(_Text(x, self.y if top is None else top, line, size))
 
     def grid(self, rows: Sequence[GridRow], widths: Sequence[float], size: float = BODY) -> None:
         """Draw rows as a ruled grid at the cursor (the caller checks that they fit)."""
@@ -222,17 +228,12 @@ class Layout:
         ys = [self.y]
         for h in heights:
             ys.append(ys[-1] + h)
-        covered: set[tuple[int, int]] = set()
         for i, row in enumerate(rows):
             for j, cell in enumerate(row.cells):
                 if cell is None:
                     continue
                 x0, x1 = xs[j], xs[j + cell.colspan]
                 y0, y1 = ys[i], ys[i + cell.rowspan]
-                for a in range(i, i + cell.rowspan):
-                    for b in range(j, j + cell.colspan):
-                        if (a, b) != (i, j):
-                            covered.add((a, b))
                 self._cell_text(cell, x0, y0, x1 - x0, y1 - y0, size)
                 self.page.rules += [
                     _Rule(x0, y0, x1, y0),
@@ -247,9 +248,7 @@ class Layout:
         block = len(lines) * size * LEADING
         top = y + (h - block) / 2
         for k, line in enumerate(lines):
-            self.y, saved = top + k * size * LEADING, self.y
-            self.place(line, x + PAD, w - 2 * PAD, size, cell.align)
-            self.y = saved
+            self.place(line, x + PAD, w - 2 * PAD, size, cell.align, top + k * size * LEADING)
 
 
 def cell_lines(cell: Cell, width: float, size: float) -> tuple[str, ...]:
