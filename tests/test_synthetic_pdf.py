@@ -3,9 +3,11 @@
 (:mod:`tests.render`) does, and as the model itself: the same tables, kinds, units, rows,
 labels, codes, roles, Decimal amounts and blanks, projects and indicators.
 
-The models are those of :mod:`tests.test_roundtrip`; the PDF layout varies on top of them:
-header repeated or not on continuation pages, rows per page, thousands separators, page
-number style. Also the synthetic corpus in PDF form (:mod:`benchmarks.synthetic`).
+The models are those of :mod:`tests.test_roundtrip`; the PDF layout varies on top of them
+(:class:`tests.render_pdf.PdfOptions`): what continuation pages repeat (preamble and header,
+header only, nothing), coded or keyed preamble, 栏次 row or not, tables flowing or one per
+page, rows per page, thousands separators, page number style. Also the synthetic corpus in
+PDF form (:mod:`benchmarks.synthetic`).
 """
 
 from __future__ import annotations
