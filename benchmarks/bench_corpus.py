@@ -1,6 +1,7 @@
 """Corpus-scale figures: documents per second per core, PDF pages per second, stage shares.
 
-Run: ``.venv/bin/python benchmarks/bench_corpus.py [--text N] [--pdf-repeat K]``.
+Run: ``.venv/bin/python benchmarks/bench_corpus.py [--text N] [--pdf-repeat K]
+[--synthetic-pdf M]``.
 
 - **Text.** ``N`` synthetic disclosures (``benchmarks/synthetic.py``: random, arithmetically
   consistent budgets in the sample's layout) are converted and validated one after another in
@@ -9,6 +10,9 @@ Run: ``.venv/bin/python benchmarks/bench_corpus.py [--text N] [--pdf-repeat K]``
   default engine). The figure is documents per second per core.
 - **PDF.** The corpus PDFs (``../shared/corpus/pdf``), ``K`` times each: pages per second of the
   PDF reader alone, and end to end (read, package, validate) per core.
+- **Synthetic PDF** (with ``--synthetic-pdf M``): ``M`` synthetic disclosures rendered as PDF
+  (``benchmarks/synthetic.py --pdf``: ruled grids, tables over page breaks, 绩效目标表), the
+  same two figures as for the corpus PDFs, once each: a corpus of any size with known content.
 - Peak memory and re-run figures of batch conversion are in ``benchmarks/bench_batch.py``.
 """
 
@@ -130,10 +134,36 @@ def pdf_figures(repeat: int, work: Path) -> None:
     timer.report(len(pdfs) * repeat, "pages", pages)
 
 
+def synthetic_pdf_figures(n: int, work: Path) -> None:
+    import pypdfium2 as pdfium
+
+    from benchmarks.synthetic import generate
+    from opendata.pdf import read_pdf_lines
+
+    t0 = time.perf_counter()
+    pdfs = generate(n, seed=8, out_dir=work / "synthetic-pdf", form="pdf")
+    rendered = time.perf_counter() - t0
+    pages = sum(len(pdfium.PdfDocument(str(p))) for p in pdfs)
+    t0 = time.perf_counter()
+    for pdf in pdfs:
+        read_pdf_lines(pdf)
+    reader = time.perf_counter() - t0
+    timer = Timer()
+    for pdf in pdfs:
+        timer.document([pdf], work / "out-synthetic-pdf")
+    per = rendered / n * 1000
+    print(f"synthetic pdf: {n} documents, {pages} pages (rendered in {per:.0f} ms/document)")
+    print(f"  PDF reader alone: {pages / reader:.1f} pages/s per core")
+    timer.report(n, "pages", pages)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--text", type=int, default=200, help="synthetic text documents")
     parser.add_argument("--pdf-repeat", type=int, default=2, help="passes over the corpus PDFs")
+    parser.add_argument(
+        "--synthetic-pdf", type=int, default=0, metavar="M", help="also M synthetic PDFs"
+    )
     args = parser.parse_args()
     print(
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}"
@@ -142,6 +172,8 @@ def main() -> None:
         work = Path(tmp)
         text_figures(args.text, work)
         pdf_figures(args.pdf_repeat, work)
+        if args.synthetic_pdf:
+            synthetic_pdf_figures(args.synthetic_pdf, work)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
-"""A synthetic corpus: random, arithmetically consistent budgets rendered as text disclosures.
+"""A synthetic corpus: random, arithmetically consistent budgets rendered as disclosures.
 
 ``generate(n, seed, out_dir)`` writes ``n`` documents that ``opendata convert`` reads, in the
-layout of the founding sample (rendered by :mod:`tests.render`). Departments come with several
-consecutive years each, so queries across years have something to compare. Every model is
-consistent: 合计 = the sum of the 类, a 类 the sum of its 款, a 款 the sum of its 项, and in
-every row 合计 = 基本支出 + 项目支出 (expenditure) or 人员经费 + 公用经费 (basic expenditure);
-the “三公” 小计 is the sum of its items. Amounts are Decimal in 万元 with two places.
+layout of the founding sample (rendered by :mod:`tests.render`); with ``form="pdf"`` the same
+documents as PDF (:mod:`tests.render_pdf`: ruled table grids on landscape pages, page numbers,
+tables running over page breaks with or without their header repeated; needs reportlab).
+Departments come with several consecutive years each, so queries across years have something
+to compare. Every model is consistent: 合计 = the sum of the 类, a 类 the sum of its 款, a 款
+the sum of its 项, and in every row 合计 = 基本支出 + 项目支出 (expenditure) or 人员经费 +
+公用经费 (basic expenditure); the “三公” 小计 is the sum of its items. Amounts are Decimal
+in 万元 with two places.
 
-Run ``python benchmarks/synthetic.py N OUT_DIR [--seed S]`` to write a corpus.
+Run ``python benchmarks/synthetic.py N OUT_DIR [--seed S] [--pdf]`` to write a corpus.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: tests.render is importable from the root
@@ -35,6 +39,9 @@ from tests.render import (  # noqa: E402
     render_document,
     three_public_table,
 )
+
+if TYPE_CHECKING:
+    from tests.render_pdf import PdfOptions
 
 #: functional 类 → (name, {款: (name, {项: name})}), from real 2023 subject names
 FUNCTIONAL = {
@@ -115,6 +122,15 @@ class Disclosure:
     def render(self) -> str:
         return render_document(
             self.department.code, self.department.name, self.year, self.tables, self.projects
+        )
+
+    def render_pdf(self, options: PdfOptions | None = None) -> bytes:
+        """The document as PDF, laid out as ``options`` say (default: the Hebei forms)."""
+        from tests.render_pdf import PdfOptions, render_pdf
+
+        dept = self.department
+        return render_pdf(
+            dept.code, dept.name, self.year, self.tables, self.projects, options or PdfOptions()
         )
 
     def amounts(self, kind: str, column: str = "total") -> dict[str, Decimal]:
@@ -282,14 +298,52 @@ def disclosures(
     return out
 
 
-def generate(n: int, seed: int, out_dir: Path | str, years_per_department: int = 3) -> list[Path]:
-    """Write ``n`` synthetic disclosures (text) into ``out_dir``; return their paths."""
+def pdf_layouts(n: int, seed: int) -> list[PdfOptions]:
+    """The layout choices of ``n`` PDF producers: continuation pages, preamble, 栏次 row,
+    tables flowing or one per page, rows per page, thousands separators, page numbers (from
+    their own generator: the models do not depend on the form)."""
+    from tests.render_pdf import PAGE_NUMBER_STYLES, PdfOptions
+
+    rng = random.Random(f"layout-{seed}")
+    return [
+        PdfOptions(
+            thousands=rng.random() < 0.5,
+            continuation=rng.choice(("all", "header", "none")),
+            lane_row=rng.random() < 0.8,
+            preamble=rng.choice(("coded", "keyed")),
+            flow=rng.random() < 0.3,
+            page_rows=rng.choice((None, None, None, 8, 12, 16)),
+            page_number=rng.choice(PAGE_NUMBER_STYLES),
+        )
+        for _ in range(n)
+    ]
+
+
+def generate(
+    n: int,
+    seed: int,
+    out_dir: Path | str,
+    years_per_department: int = 3,
+    form: Literal["text", "pdf"] = "text",
+) -> list[Path]:
+    """Write ``n`` synthetic disclosures into ``out_dir``; return their paths.
+
+    ``form="pdf"`` writes the same models as PDFs, each laid out as :func:`pdf_layouts` says.
+    """
+    if form not in ("text", "pdf"):
+        raise ValueError(f"form must be 'text' or 'pdf', not {form!r}")
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
+    layouts = pdf_layouts(n, seed) if form == "pdf" else []
+    paths: list[Path] = []
     for doc in disclosures(n, seed, years_per_department):
-        path = folder / f"synthetic-{doc.department.code}-{doc.year}-{len(paths):05d}.txt"
-        path.write_text(doc.render(), encoding="utf-8")
+        stem = f"synthetic-{doc.department.code}-{doc.year}-{len(paths):05d}"
+        if form == "pdf":
+            path = folder / f"{stem}.pdf"
+            path.write_bytes(doc.render_pdf(layouts[len(paths)]))
+        else:
+            path = folder / f"{stem}.txt"
+            path.write_text(doc.render(), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -299,9 +353,10 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--pdf", action="store_true", help="write PDFs instead of text")
     args = parser.parse_args()
-    paths = generate(args.n, args.seed, args.out_dir)
-    print(f"{len(paths)} documents in {args.out_dir}")
+    paths = generate(args.n, args.seed, args.out_dir, form="pdf" if args.pdf else "text")
+    print(f"{len(paths)} {'PDF' if args.pdf else 'text'} documents in {args.out_dir}")
 
 
 if __name__ == "__main__":
