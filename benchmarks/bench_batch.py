@@ -44,14 +44,26 @@ def make_corpus(folder: Path, n: int) -> None:
         (sub / f"budget-{i:05d}.txt").write_text(body, encoding="utf-8")
 
 
+def make_synthetic(folder: Path, n: int) -> None:
+    """N synthetic disclosures (:mod:`benchmarks.synthetic`): N/3 departments, 3 years each."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.synthetic import generate
+
+    generate(n, seed=1, out_dir=folder)
+
+
 def change_some(folder: Path, share: float) -> int:
-    """Change one amount in ``share`` of the documents (evenly spread); returns how many."""
+    """Change ``share`` of the documents (evenly spread): one amount of a copy of the sample, a
+    line added at the end of a synthetic one; returns how many."""
     files = sorted(folder.rglob("*.txt"))
     step = max(1, round(1 / share))
     changed = files[::step]
     for path in changed:
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("439.20", "439.21", 1), encoding="utf-8")
+        changed_text = text.replace("439.20", "439.21", 1)
+        if changed_text == text:  # a synthetic document: add a blank line at the end
+            changed_text = text + "\n"
+        path.write_text(changed_text, encoding="utf-8")
     return len(changed)
 
 
@@ -108,6 +120,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="Work in this folder and keep it.")
+    parser.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="Synthetic disclosures (benchmarks/synthetic.py) instead of copies of the sample.",
+    )
     parser.add_argument("--one", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -120,7 +137,7 @@ def main() -> None:
             src, out = work / f"in-{n}", work / f"out-{n}"
             shutil.rmtree(src, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
-            make_corpus(src, n)
+            (make_synthetic if args.synthetic else make_corpus)(src, n)
             full = in_child(src, out, args.jobs)
             same = in_child(src, out, args.jobs)
             changed = change_some(src, 0.01)
