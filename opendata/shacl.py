@@ -283,41 +283,10 @@ class _Run:
         for clause in self.focus_clause(shape, focus):
             for name, value in shape.constraints:
                 out.extend(self.constraint(shape, None, clause, name, value))
-            clear = not self.may_violate(shape, clause)
             for prop in shape.properties:
-                checks = _unscreened(prop) if clear else self.screened(prop, clause)
-                for name, value in checks:
+                for name, value in self.screened(prop, clause):
                     out.extend(self.constraint(prop, prop.path, clause, name, value))
         return out
-
-    def may_violate(self, shape: Shape, clause: object) -> bool:
-        """Whether any count or value-filter constraint of the shape's properties may be
-        violated, asked in one query (a valid graph answers it with nothing): one query per
-        shape instead of one or more per property, most of a valid graph's validation time."""
-        branches = []
-        for prop in shape.properties:
-            counts = [(n, v) for n, v in prop.constraints if n in ("minCount", "maxCount")]
-            filters = [(n, v) for n, v in prop.constraints if n in _FILTERS]
-            if counts:
-                having = " || ".join(
-                    f"COUNT(DISTINCT ?v) {'<' if n == 'minCount' else '>'} {int(v.value)}"  # type: ignore[attr-defined]
-                    for n, v in counts
-                )
-                values = f"OPTIONAL {{ ?this {prop.path} ?v . }}"
-                branches.append(
-                    f"{{ SELECT ?this WHERE {{ {_inner(clause)} {values} }}"
-                    f" GROUP BY ?this HAVING ({having}) }}"
-                )
-            if filters:
-                condition = " || ".join(_condition(n, v) for n, v in filters)
-                branches.append(
-                    f"{{ {_inner(clause)} ?this {prop.path} ?v . FILTER ({condition}) }}"
-                )
-        if not branches:
-            return False
-        prefixes = clause[1] if isinstance(clause, tuple) else ""
-        query = f"{prefixes}\nSELECT ?this WHERE {{ {' UNION '.join(branches)} }} LIMIT 1"
-        return bool(self.select(query))
 
     def screened(self, prop: Shape, clause: object) -> list[tuple[str, object]]:
         """The constraints of a property shape that may be violated: the counts and the value
@@ -430,16 +399,6 @@ class _Run:
 
 
 _FILTERS = ("datatype", "class", "nodeKind", "pattern", "in", "minLength")
-
-
-def _unscreened(prop: Shape) -> list[tuple[str, object]]:
-    """A property's constraints that :meth:`_Run.may_violate` does not ask."""
-    return [(n, v) for n, v in prop.constraints if n not in (*_FILTERS, "minCount", "maxCount")]
-
-
-def _inner(clause: object) -> str:
-    """The group pattern of a focus clause, without its prefixes."""
-    return clause[2] if isinstance(clause, tuple) else clause  # type: ignore[return-value]
 
 
 def _condition(name: str, value: object) -> str:
