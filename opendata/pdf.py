@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import ctypes
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from opendata.errors import InputError
 from opendata.layout import Char, Segment, page_lines
@@ -41,6 +44,32 @@ def page_transform(page: object) -> Callable[[float, float], tuple[float, float]
     return transform
 
 
+def page_box(
+    page: object, transform: Callable[[float, float], tuple[float, float]] | None = None
+) -> Callable[[float, float, float, float], tuple[float, float, float, float]]:
+    """The page's box function: a PDF rectangle (x0, y0, x1, y1) as (left, top, right, bottom)
+    on the page as displayed; the same arithmetic as :func:`_box` with :func:`page_transform`,
+    written out for unrotated pages (called once per character)."""
+    if page.get_rotation() % 360 in (90, 180, 270):  # type: ignore[attr-defined]
+        t = transform or page_transform(page)
+        return lambda x0, y0, x1, y1: _box(t, x0, y0, x1, y1)
+    left, bottom, _, top = page.get_mediabox()  # type: ignore[attr-defined]
+    height = top - bottom
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        ax, ay = x0 - left, height - (y0 - bottom)
+        bx, by = x1 - left, height - (y1 - bottom)
+        # min() and max() of two, inlined (same result, NaN included)
+        return (
+            bx if bx < ax else ax,
+            by if by < ay else ay,
+            bx if bx > ax else ax,
+            by if by > ay else ay,
+        )
+
+    return box
+
+
 def _box(
     t: Callable[[float, float], tuple[float, float]], x0: float, y0: float, x1: float, y1: float
 ) -> tuple[float, float, float, float]:
@@ -50,37 +79,140 @@ def _box(
     return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def _chars(textpage: object, t: Callable[[float, float], tuple[float, float]]) -> list[Char]:
+class _Handle(ctypes.c_void_p):
+    """A pdfium handle returned by a bare function: kept as a pointer (a c_void_p result would be
+    turned into an int, which ctypes passes back as a 32-bit C int)."""
+
+
+@cache
+def _pdfium() -> SimpleNamespace:
+    """The pdfium functions called per character, per page object and per path segment, as bare
+    function pointers: no ``argtypes``, so ctypes does not convert and check each argument
+    (≈0.55 µs a call here instead of ≈1.5 µs through pypdfium2's typed bindings). Every argument
+    is passed as a pointer object (``_Handle``, ``byref``) or a small Python int (a C int)."""
     import pypdfium2.raw as raw
 
-    chars = []
-    rect = raw.FS_RECTF()
-    count = raw.FPDFText_CountChars(textpage)
-    for i in range(count):
-        code = raw.FPDFText_GetUnicode(textpage, i)
-        if code in (0, 0xFFFE, 0xFFFF) or raw.FPDFText_IsGenerated(textpage, i) == 1:
+    def bare(function: object, restype: object) -> Callable[..., Any]:
+        address = ctypes.cast(function, ctypes.c_void_p).value  # type: ignore[arg-type]
+        pointer = type(function)(address)  # the binding's own calling convention
+        pointer.restype = restype
+        pointer.argtypes = None
+        return pointer  # type: ignore[no-any-return]
+
+    c_int, c_uint, c_double = ctypes.c_int, ctypes.c_uint, ctypes.c_double
+    return SimpleNamespace(
+        char_unicode=bare(raw.FPDFText_GetUnicode, c_uint),
+        char_box=bare(raw.FPDFText_GetLooseCharBox, c_int),
+        char_size=bare(raw.FPDFText_GetFontSize, c_double),
+        count_objects=bare(raw.FPDFPage_CountObjects, c_int),
+        get_object=bare(raw.FPDFPage_GetObject, _Handle),
+        count_form_objects=bare(raw.FPDFFormObj_CountObjects, c_int),
+        get_form_object=bare(raw.FPDFFormObj_GetObject, _Handle),
+        object_type=bare(raw.FPDFPageObj_GetType, c_int),
+        object_bounds=bare(raw.FPDFPageObj_GetBounds, c_int),
+        object_matrix=bare(raw.FPDFPageObj_GetMatrix, c_int),
+        draw_mode=bare(raw.FPDFPath_GetDrawMode, c_int),
+        stroke_colour=bare(raw.FPDFPageObj_GetStrokeColor, c_int),
+        fill_colour=bare(raw.FPDFPageObj_GetFillColor, c_int),
+        count_segments=bare(raw.FPDFPath_CountSegments, c_int),
+        get_segment=bare(raw.FPDFPath_GetPathSegment, _Handle),
+        segment_point=bare(raw.FPDFPathSegment_GetPoint, c_int),
+        segment_type=bare(raw.FPDFPathSegment_GetType, c_int),
+        segment_close=bare(raw.FPDFPathSegment_GetClose, c_int),
+    )
+
+
+def _chars(
+    textpage: object, box: Callable[[float, float, float, float], tuple[float, float, float, float]]
+) -> list[Char]:
+    """The page's printed characters (no whitespace, no control characters) with their boxes.
+
+    ``box`` is the page's :func:`page_box`. Generated characters (FPDFText_IsGenerated) are
+    not asked about: pdfium generates only spaces and line breaks (CPDF_TextPage), which are
+    whitespace and skipped anyway.
+    """
+    import pypdfium2.raw as raw
+
+    api = _pdfium()
+    char_unicode, char_box, char_size = api.char_unicode, api.char_box, api.char_size
+    handle = ctypes.cast(textpage, ctypes.c_void_p)  # type: ignore[call-overload]
+    rect = (ctypes.c_float * 4)()  # an FS_RECTF: left, top, right, bottom
+    out = ctypes.byref(rect)
+    chars: list[Char] = []
+    append = chars.append
+    for i in range(raw.FPDFText_CountChars(textpage)):
+        code = char_unicode(handle, i)
+        if code in _NOT_TEXT:
             continue
         text = chr(code)
-        if text.isspace() or text in "\x02\ufffe":
+        if text.isspace():
             continue
-        if not raw.FPDFText_GetLooseCharBox(textpage, i, ctypes.byref(rect)):
+        if not char_box(handle, i, out):
             continue
-        size = raw.FPDFText_GetFontSize(textpage, i)
-        x0, top, x1, bottom = _box(t, rect.left, rect.bottom, rect.right, rect.top)
-        chars.append(Char(text, x0, top, x1, bottom, size))
+        left, top, right, bottom = rect
+        append(Char(text, *box(left, bottom, right, top), char_size(handle, i)))
     return chars
 
 
-def _segments(page: object, t: Callable[[float, float], tuple[float, float]]) -> list[Segment]:
-    import pypdfium2.raw as raw
+_NOT_TEXT = frozenset((0, 0xFFFE, 0xFFFF, 0x02))  # no character, or a control character
 
+
+def _objects(page: object, max_depth: int = 2) -> Iterator[tuple[int, _Handle]]:
+    """(type, handle) of the page objects, descending into form objects: the order and checks of
+    pypdfium2's ``PdfPage.get_objects(max_depth=...)``, without building a Python object each."""
+    from pypdfium2 import PdfiumError
+    from pypdfium2.raw import FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_UNKNOWN
+
+    api = _pdfium()
+    object_type = api.object_type
+
+    def walk(parent: object, count: Callable[..., int], get: Callable[..., _Handle], level: int):
+        n = count(parent)
+        if n < 0:
+            raise PdfiumError("Failed to get number of pageobjects.")
+        for i in range(n):
+            obj = get(parent, i)
+            if not obj:
+                raise PdfiumError("Failed to get pageobject.")
+            kind = object_type(obj)
+            if kind == FPDF_PAGEOBJ_UNKNOWN:
+                raise PdfiumError(
+                    "Failed to determine pageobject type, did you pass in a valid "
+                    "FPDF_PAGEOBJECT handle?"
+                )
+            yield kind, obj
+            if kind == FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                yield from walk(obj, api.count_form_objects, api.get_form_object, level + 1)
+
+    handle = ctypes.cast(page.raw, ctypes.c_void_p)  # type: ignore[attr-defined]
+    yield from walk(handle, api.count_objects, api.get_object, 0)
+
+
+def _segments(
+    page: object,
+    t: Callable[[float, float], tuple[float, float]],
+    box: Callable[[float, float, float, float], tuple[float, float, float, float]] | None = None,
+) -> list[Segment]:
+    import pypdfium2.raw as raw
+    from pypdfium2 import PdfiumError
+
+    api = _pdfium()
+    box = box or page_box(page, t)
+    PATH, MOVETO, LINETO = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
+    get_segment, segment_point = api.get_segment, api.segment_point
+    segment_type, segment_close = api.segment_type, api.segment_close
     segments: list[Segment] = []
-    matrix = raw.FS_MATRIX()
+    matrix = (ctypes.c_float * 6)()  # an FS_MATRIX: a, b, c, d, e, f
+    bounds = (ctypes.c_float * 4)()
+    bounds_out = [ctypes.byref(bounds, k * 4) for k in range(4)]
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(max_depth=2):  # type: ignore[attr-defined]
-        if obj.type != raw.FPDF_PAGEOBJ_PATH or not _visible(obj.raw):
+    x_out, y_out = ctypes.byref(x), ctypes.byref(y)
+    for kind, obj in _objects(page):
+        if kind != PATH or not _visible(obj):
             continue
-        x0, y0, x1, y1 = _box(t, *obj.get_bounds())
+        if not api.object_bounds(obj, *bounds_out):
+            raise PdfiumError("Failed to locate pageobject.")
+        x0, y0, x1, y1 = box(*bounds)
         if x1 - x0 <= 3 or y1 - y0 <= 3:  # a thin line or a thin filled rectangle
             if x1 - x0 > 3 or y1 - y0 > 3:
                 if x1 - x0 > y1 - y0:
@@ -88,47 +220,48 @@ def _segments(page: object, t: Callable[[float, float], tuple[float, float]]) ->
                 else:
                     segments.append(Segment((x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
             continue
-        if not raw.FPDFPageObj_GetMatrix(obj.raw, ctypes.byref(matrix)):
+        if not api.object_matrix(obj, ctypes.byref(matrix)):
             continue
+        a, b, c, d, e, f = matrix
         points: list[tuple[float, float]] = []
         start: tuple[float, float] | None = None
-        for k in range(raw.FPDFPath_CountSegments(obj.raw)):
-            seg = raw.FPDFPath_GetPathSegment(obj.raw, k)
-            raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-            px, py = t(
-                matrix.a * x.value + matrix.c * y.value + matrix.e,
-                matrix.b * x.value + matrix.d * y.value + matrix.f,
-            )
-            kind = raw.FPDFPathSegment_GetType(seg)
-            if kind == raw.FPDF_SEGMENT_MOVETO:
+        for k in range(api.count_segments(obj)):
+            seg = get_segment(obj, k)
+            segment_point(seg, x_out, y_out)
+            px, py = t(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+            kind = segment_type(seg)
+            if kind == MOVETO:
                 start = (px, py)
-            elif kind == raw.FPDF_SEGMENT_LINETO and points:
+            elif kind == LINETO and points:
                 _edge(segments, points[-1], (px, py))
             else:
                 start = start or (px, py)
             points.append((px, py))
-            if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+            if segment_close(seg) and start is not None:
                 _edge(segments, (px, py), start)
     return segments
 
 
+_RGBA = (ctypes.c_uint * 4)()
+_RGBA_OUT = tuple(ctypes.byref(_RGBA, k * 4) for k in range(4))
+_MODE = (ctypes.c_int * 2)()
+_MODE_OUT = (ctypes.byref(_MODE), ctypes.byref(_MODE, 4))
+
+
 def _visible(path: object) -> bool:
     """Is the path drawn in a colour that shows on white paper (not a white cell fill)?"""
-    import pypdfium2.raw as raw
+    api = _pdfium()
+    _MODE[0] = _MODE[1] = 0
+    api.draw_mode(path, *_MODE_OUT)
+    fill, stroke = _MODE
 
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    raw.FPDFPath_GetDrawMode(path, ctypes.byref(fill), ctypes.byref(stroke))
-    rgba = [ctypes.c_uint() for _ in range(4)]
-
-    def shows(getter: object) -> bool:
-        if not getter(path, *(ctypes.byref(v) for v in rgba)):  # type: ignore[operator]
+    def shows(getter: Callable[..., int]) -> bool:
+        if not getter(path, *_RGBA_OUT):
             return True
-        r, g, b, a = (v.value for v in rgba)
+        r, g, b, a = _RGBA
         return a > 0 and min(r, g, b) < 230
 
-    return bool(stroke.value and shows(raw.FPDFPageObj_GetStrokeColor)) or bool(
-        fill.value and shows(raw.FPDFPageObj_GetFillColor)
-    )
+    return bool(stroke and shows(api.stroke_colour)) or bool(fill and shows(api.fill_colour))
 
 
 def _edge(out: list[Segment], a: tuple[float, float], b: tuple[float, float]) -> None:
@@ -164,9 +297,10 @@ def read_pdf_lines(path: Path) -> tuple[list[Line], list[tuple[str, int]]]:
             try:
                 page = document[number]
                 transform = page_transform(page)
+                box = page_box(page, transform)
                 textpage = page.get_textpage()  # keep a reference while its handle is used
-                chars = _chars(textpage.raw, transform)
-                page_items = page_lines(chars, _segments(page, transform))
+                chars = _chars(textpage.raw, box)
+                page_items = page_lines(chars, _segments(page, transform, box))
             except (pdfium.PdfiumError, ValueError, ZeroDivisionError, OverflowError) as exc:
                 notes.append((f"page {number + 1} cannot be read ({exc}); skipped", number + 1))
                 continue
