@@ -210,28 +210,34 @@ def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
 
     Sorted by vertical centre, a character joins the current line when its centre is within
     half a character height (the taller of its own and the line's) of the line's mean centre.
-    The line's sum of centres and its tallest height are kept as it grows (one pass).
+    The line's sum of centres, tallest height and top are kept as it grows (one pass).
     """
-    rows: list[list[Char]] = []
+    rows: list[tuple[float, list[Char]]] = []
     row: list[Char] = []
     total = 0.0  # sum of the centres of the row's characters, in the order they were added
-    tallest = 0.0
+    tallest = first = 0.0  # the row's tallest height and its top (smallest top)
     for char in sorted(chars, key=_by_yc_x0):
         top, bottom = char.top, char.bottom
         yc = (top + bottom) / 2
         height = bottom - top
-        if row and abs(yc - total / len(row)) <= max(tallest, height) * 0.5:
+        # max() and min() of two written out (the same result, NaN included)
+        if row and abs(yc - total / len(row)) <= (height if height > tallest else tallest) * 0.5:
             row.append(char)
             total += yc
             if height > tallest:
                 tallest = height
+            if top < first:
+                first = top
             continue
+        if row:
+            rows.append((first, row))
         row = [char]
-        rows.append(row)
         total = 0
         total += yc
-        tallest = height
-    return [(min(c.top for c in row), _join_text(row).strip()) for row in rows]
+        tallest, first = height, top
+    if row:
+        rows.append((first, row))
+    return [(top, _join_text(row).strip()) for top, row in rows]
 
 
 def _cell_text(chars: list[Char]) -> str:
@@ -257,12 +263,17 @@ def grid_lines(grid: Grid, chars: list[Char], index: int) -> list[PageLine]:
                 a = anchor[(i - 1, j)]
             anchor[(i, j)] = a
     cells: dict[tuple[int, int], list[Char]] = {}
-    for char in chars:
-        cells.setdefault(anchor[grid.unit(char)], []).append(char)
+    xs, ys = grid.xs, grid.ys
+    last_i, last_j = len(ys) - 2, len(xs) - 2
+    for char in chars:  # Grid.unit, written out
+        i = bisect_right(ys, (char.top + char.bottom) / 2) - 1
+        j = bisect_right(xs, (char.x0 + char.x1) / 2) - 1
+        unit = (min(max(i, 0), last_i), min(max(j, 0), last_j))
+        cells.setdefault(anchor[unit], []).append(char)
     lines = []
     for i in range(rows):
         texts = [
-            _cell_text(cells.get((i, j), [])) if anchor[(i, j)] == (i, j) else ""
+            _cell_text(cells[(i, j)]) if (i, j) in cells and anchor[(i, j)] == (i, j) else ""
             for j in range(cols)
         ]
         if any(texts):
@@ -275,9 +286,16 @@ def page_lines(chars: list[Char], segments: list[Segment]) -> list[PageLine]:
     grids = find_grids(segments)
     inside: list[list[Char]] = [[] for _ in grids]
     outside: list[Char] = []
+    # Grid.contains, written out: each character's centre against each grid's box, widened by 1
+    boxes = [
+        (k, x0 - 1, y0 - 1, x1 + 1, y1 + 1)
+        for k, (x0, y0, x1, y1) in enumerate(grid.box for grid in grids)
+    ]
     for char in chars:
-        for k, grid in enumerate(grids):
-            if grid.contains(char):
+        xc = (char.x0 + char.x1) / 2
+        yc = (char.top + char.bottom) / 2
+        for k, left, top, right, bottom in boxes:
+            if left <= xc <= right and top <= yc <= bottom:
                 inside[k].append(char)
                 break
         else:
