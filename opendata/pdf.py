@@ -67,6 +67,7 @@ def page_box(
             by if by > ay else ay,
         )
 
+    box.offsets = (left, bottom, height)  # type: ignore[attr-defined]  # for _chars
     return box
 
 
@@ -140,21 +141,43 @@ def _chars(
     out = ctypes.byref(rect)
     chars: list[Char] = []
     append = chars.append
+    text_of = _TEXT
+    make = tuple.__new__
+    offsets = getattr(box, "offsets", None)
     for i in range(raw.FPDFText_CountChars(textpage)):
         code = char_unicode(handle, i)
-        if code in _NOT_TEXT:
-            continue
-        text = chr(code)
-        if text.isspace():
-            continue
+        text = text_of.get(code)
+        if text is None:
+            text = _text(code)
+            if not text:
+                continue
         if not char_box(handle, i, out):
             continue
         left, top, right, bottom = rect
-        append(Char(text, *box(left, bottom, right, top), char_size(handle, i)))
+        if offsets is None:
+            x0, y0, x1, y1 = box(left, bottom, right, top)
+        else:  # page_box of an unrotated page, written out
+            dx, dy, height = offsets
+            ax, ay = left - dx, height - (bottom - dy)
+            bx, by = right - dx, height - (top - dy)
+            x0, x1 = bx if bx < ax else ax, bx if bx > ax else ax
+            y0, y1 = by if by < ay else ay, by if by > ay else ay
+        append(make(Char, (text, x0, y0, x1, y1, char_size(handle, i))))
     return chars
 
 
-_NOT_TEXT = frozenset((0, 0xFFFE, 0xFFFF, 0x02))  # no character, or a control character
+_TEXT: dict[int, str] = {}  # code point -> character, for the printable ones seen so far
+
+
+def _text(code: int) -> str:
+    """The character of a code point, or "" for none, whitespace and control characters."""
+    if code in (0, 0xFFFE, 0xFFFF, 0x02):
+        return ""
+    text = chr(code)
+    if text.isspace():
+        return ""
+    _TEXT[code] = text
+    return text
 
 
 def _objects(page: object, max_depth: int = 2) -> Iterator[tuple[int, _Handle]]:
