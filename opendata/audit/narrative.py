@@ -81,7 +81,8 @@ def _subject_patterns(doc: Document) -> list[tuple[str, str]]:
 
 
 def statements(doc: Document) -> Iterator[Statement]:
-    patterns = _subject_patterns(doc)
+    # each subject pattern must end where the clause ends: compiled once, not per amount
+    patterns = [(key, re.compile(f"(?:{p})$")) for key, p in _subject_patterns(doc)]
     for sentence in sentences(doc):
         for amount in amounts(sentence.text):
             before = amount.before
@@ -92,7 +93,7 @@ def statements(doc: Document) -> Iterator[Statement]:
                 before = re.sub(r"(比|较|与|同)\s*(\d{4}\s*年度?|上年|去年)[^，,]*$", "", before)
             trimmed = _FILLER.sub("", re.sub(r"\s+", "", before))
             subject = next(
-                (key for key, p in patterns if re.search(f"(?:{p})$", trimmed)),
+                (key for key, pattern in patterns if pattern.search(trimmed)),
                 None,
             )
             if subject is None:

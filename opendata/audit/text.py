@@ -9,6 +9,7 @@ come before them in their clause.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from opendata.model import Document, Section, Source
 AMOUNT_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(亿元|万元|元)")
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 SENTENCE_END = "。！？"
+_SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 
 
 @dataclass(frozen=True)
@@ -64,17 +66,19 @@ def sentences(doc: Document) -> Iterator[Sentence]:
         if section.heading:
             yield Sentence(section.heading, section.source, section.heading)
         text, offsets = _join(section)
+        starts = [off for off, _ in offsets]  # non-decreasing
+        # a sentence ends after each 。！？ and at the end of the text
+        ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
+        ends.append(len(text) + 1)
         start = 0
-        for k, char in enumerate(text + "。"):
-            if char in SENTENCE_END or k == len(text):
-                piece = text[start : k + 1].strip()
-                if piece and piece != "。":
-                    source = next(
-                        (s for off, s in reversed(offsets) if off <= start),
-                        section.source,
-                    )
-                    yield Sentence(piece, source, section.heading)
-                start = k + 1
+        for end in ends:
+            piece = text[start:end].strip()
+            if piece and piece != "。":
+                # the last line starting at or before the sentence's start
+                at = bisect_right(starts, start) - 1
+                source = offsets[at][1] if at >= 0 else section.source
+                yield Sentence(piece, source, section.heading)
+            start = end
 
 
 def amounts(text: str) -> list[Amount]:
