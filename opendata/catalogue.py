@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -161,10 +162,15 @@ def normalise_title(printed: str) -> str:
 
 def find_kinds(title: str) -> list[TableKind]:
     """Every table kind a printed title may name, most specific first."""
+    clean = normalise_title(title)
+    return [kind for kind, titles in _title_patterns() if any(p.search(clean) for p in titles)]
+
+
+@cache
+def _title_patterns() -> tuple[tuple[TableKind, tuple[re.Pattern[str], ...]], ...]:
     from opendata.kinds import KINDS
 
-    clean = normalise_title(title)
-    return [kind for kind in KINDS if any(re.search(p, clean) for p in kind.titles)]
+    return tuple((kind, tuple(re.compile(p) for p in kind.titles)) for kind in KINDS)
 
 
 def find_kind(title: str) -> TableKind | None:
