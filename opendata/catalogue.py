@@ -163,14 +163,20 @@ def normalise_title(printed: str) -> str:
 def find_kinds(title: str) -> list[TableKind]:
     """Every table kind a printed title may name, most specific first."""
     clean = normalise_title(title)
-    return [kind for kind, titles in _title_patterns() if any(p.search(clean) for p in titles)]
+    found: list[TableKind] = []
+    for kind, pattern in _title_patterns():
+        # a kind's patterns are adjacent: once one matches, the kind's others are not tried
+        if (not found or found[-1] is not kind) and pattern.search(clean):
+            found.append(kind)
+    return found
 
 
 @cache
-def _title_patterns() -> tuple[tuple[TableKind, tuple[re.Pattern[str], ...]], ...]:
+def _title_patterns() -> tuple[tuple[TableKind, re.Pattern[str]], ...]:
+    """(kind, compiled title pattern) for every title pattern, in catalogue order."""
     from opendata.kinds import KINDS
 
-    return tuple((kind, tuple(re.compile(p) for p in kind.titles)) for kind in KINDS)
+    return tuple((kind, re.compile(p)) for kind in KINDS for p in kind.titles)
 
 
 def find_kind(title: str) -> TableKind | None:
