@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -180,48 +180,25 @@ def _text(code: int) -> str:
     return text
 
 
-def _objects(page: object, max_depth: int = 2) -> Iterator[tuple[int, _Handle]]:
-    """(type, handle) of the page objects, descending into form objects: the order and checks of
-    pypdfium2's ``PdfPage.get_objects(max_depth=...)``, without building a Python object each."""
-    from pypdfium2 import PdfiumError
-    from pypdfium2.raw import FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_UNKNOWN
-
-    api = _pdfium()
-    object_type = api.object_type
-
-    def walk(parent: object, count: Callable[..., int], get: Callable[..., _Handle], level: int):
-        n = count(parent)
-        if n < 0:
-            raise PdfiumError("Failed to get number of pageobjects.")
-        for i in range(n):
-            obj = get(parent, i)
-            if not obj:
-                raise PdfiumError("Failed to get pageobject.")
-            kind = object_type(obj)
-            if kind == FPDF_PAGEOBJ_UNKNOWN:
-                raise PdfiumError(
-                    "Failed to determine pageobject type, did you pass in a valid "
-                    "FPDF_PAGEOBJECT handle?"
-                )
-            yield kind, obj
-            if kind == FPDF_PAGEOBJ_FORM and level < max_depth - 1:
-                yield from walk(obj, api.count_form_objects, api.get_form_object, level + 1)
-
-    handle = ctypes.cast(page.raw, ctypes.c_void_p)  # type: ignore[attr-defined]
-    yield from walk(handle, api.count_objects, api.get_object, 0)
-
-
 def _segments(
     page: object,
     t: Callable[[float, float], tuple[float, float]],
     box: Callable[[float, float, float, float], tuple[float, float, float, float]] | None = None,
 ) -> list[Segment]:
+    """The ruling lines drawn by the page's visible path objects (also inside form objects).
+
+    Page objects are walked in the order and with the checks of pypdfium2's
+    ``PdfPage.get_objects(max_depth=2)``, but by handle: no Python object for each of the
+    hundreds of text objects of a page.
+    """
     import pypdfium2.raw as raw
     from pypdfium2 import PdfiumError
 
     api = _pdfium()
     box = box or page_box(page, t)
-    PATH, MOVETO, LINETO = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
+    PATH, FORM, UNKNOWN = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_UNKNOWN
+    MOVETO, LINETO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
+    object_type = api.object_type
     get_segment, segment_point = api.get_segment, api.segment_point
     segment_type, segment_close = api.segment_type, api.segment_close
     segments: list[Segment] = []
@@ -230,9 +207,10 @@ def _segments(
     bounds_out = [ctypes.byref(bounds, k * 4) for k in range(4)]
     x, y = ctypes.c_float(), ctypes.c_float()
     x_out, y_out = ctypes.byref(x), ctypes.byref(y)
-    for kind, obj in _objects(page):
-        if kind != PATH or not _visible(obj):
-            continue
+
+    def path(obj: _Handle) -> None:
+        if not _visible(obj):
+            return
         if not api.object_bounds(obj, *bounds_out):
             raise PdfiumError("Failed to locate pageobject.")
         x0, y0, x1, y1 = box(*bounds)
@@ -242,9 +220,9 @@ def _segments(
                     segments.append(Segment(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2))
                 else:
                     segments.append(Segment((x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
-            continue
+            return
         if not api.object_matrix(obj, ctypes.byref(matrix)):
-            continue
+            return
         a, b, c, d, e, f = matrix
         points: list[tuple[float, float]] = []
         start: tuple[float, float] | None = None
@@ -262,6 +240,29 @@ def _segments(
             points.append((px, py))
             if segment_close(seg) and start is not None:
                 _edge(segments, (px, py), start)
+
+    def walk(parent: object, count: Callable[..., int], get: Callable[..., _Handle], top: bool):
+        n = count(parent)
+        if n < 0:
+            raise PdfiumError("Failed to get number of pageobjects.")
+        for i in range(n):
+            obj = get(parent, i)
+            if not obj:
+                raise PdfiumError("Failed to get pageobject.")
+            kind = object_type(obj)
+            if kind == PATH:
+                path(obj)
+            elif kind == FORM:
+                if top:  # max_depth=2: the page's forms are opened, not forms within them
+                    walk(obj, api.count_form_objects, api.get_form_object, False)
+            elif kind == UNKNOWN:
+                raise PdfiumError(
+                    "Failed to determine pageobject type, did you pass in a valid "
+                    "FPDF_PAGEOBJECT handle?"
+                )
+
+    handle = ctypes.cast(page.raw, ctypes.c_void_p)  # type: ignore[attr-defined]
+    walk(handle, api.count_objects, api.get_object, True)
     return segments
 
 
