@@ -20,6 +20,8 @@ from opendata.errors import InputError
 from opendata.layout import Char, Segment, page_lines
 from opendata.lines import Line
 
+Box = tuple[float, float, float, float]
+
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[-—–])?$|^\d+\s*/\s*\d+$"
 )
@@ -44,22 +46,39 @@ def page_transform(page: object) -> Callable[[float, float], tuple[float, float]
     return transform
 
 
-def page_box(
-    page: object, transform: Callable[[float, float], tuple[float, float]] | None = None
-) -> Callable[[float, float, float, float], tuple[float, float, float, float]]:
+def page_box(page: object) -> Callable[[float, float, float, float], Box]:
     """The page's box function: a PDF rectangle (x0, y0, x1, y1) as (left, top, right, bottom)
-    on the page as displayed; the same arithmetic as :func:`_box` with :func:`page_transform`,
-    written out for unrotated pages (called once per character)."""
-    if page.get_rotation() % 360 in (90, 180, 270):  # type: ignore[attr-defined]
-        t = transform or page_transform(page)
-        return lambda x0, y0, x1, y1: _box(t, x0, y0, x1, y1)
-    left, bottom, _, top = page.get_mediabox()  # type: ignore[attr-defined]
-    height = top - bottom
+    on the page as displayed. The same arithmetic as :func:`_box` with :func:`page_transform`,
+    written out per rotation: it is called for every character."""
+    left, bottom, right, top = page.get_mediabox()  # type: ignore[attr-defined]
+    width, height = right - left, top - bottom
+    rotation = page.get_rotation() % 360  # type: ignore[attr-defined]
+    if rotation not in (90, 180, 270):  # page_transform treats any other value as 0
 
-    def box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
-        ax, ay = x0 - left, height - (y0 - bottom)
-        bx, by = x1 - left, height - (y1 - bottom)
-        # min() and max() of two, inlined (same result, NaN included)
+        def box(x0: float, y0: float, x1: float, y1: float) -> Box:
+            ax, ay = x0 - left, height - (y0 - bottom)
+            bx, by = x1 - left, height - (y1 - bottom)
+            # min() and max() of two, written out (the same result, NaN included)
+            return (
+                bx if bx < ax else ax,
+                by if by < ay else ay,
+                bx if bx > ax else ax,
+                by if by > ay else ay,
+            )
+
+        return box
+
+    def corners(x0: float, y0: float, x1: float, y1: float) -> Box:
+        """Both corners (ax, ay, bx, by) as page_transform maps them."""
+        x0, y0, x1, y1 = x0 - left, y0 - bottom, x1 - left, y1 - bottom
+        if rotation == 90:
+            return y0, x0, y1, x1
+        if rotation == 180:
+            return width - x0, y0, width - x1, y1
+        return height - y0, width - x0, height - y1, width - x1
+
+    def rotated_box(x0: float, y0: float, x1: float, y1: float) -> Box:
+        ax, ay, bx, by = corners(x0, y0, x1, y1)
         return (
             bx if bx < ax else ax,
             by if by < ay else ay,
@@ -67,8 +86,7 @@ def page_box(
             by if by > ay else ay,
         )
 
-    box.offsets = (left, bottom, height)  # type: ignore[attr-defined]  # for _chars
-    return box
+    return rotated_box
 
 
 def _box(
@@ -123,9 +141,7 @@ def _pdfium() -> SimpleNamespace:
     )
 
 
-def _chars(
-    textpage: object, box: Callable[[float, float, float, float], tuple[float, float, float, float]]
-) -> list[Char]:
+def _chars(textpage: object, box: Callable[[float, float, float, float], Box]) -> list[Char]:
     """The page's printed characters (no whitespace, no control characters) with their boxes.
 
     ``box`` is the page's :func:`page_box`. Generated characters (FPDFText_IsGenerated) are
@@ -141,28 +157,19 @@ def _chars(
     out = ctypes.byref(rect)
     chars: list[Char] = []
     append = chars.append
-    text_of = _TEXT
-    make = tuple.__new__
-    offsets = getattr(box, "offsets", None)
+    text_of = _TEXT.get
+    make = tuple.__new__  # Char(...) without the named tuple's own __new__
     for i in range(raw.FPDFText_CountChars(textpage)):
         code = char_unicode(handle, i)
-        text = text_of.get(code)
+        text = text_of(code)
         if text is None:
             text = _text(code)
             if not text:
                 continue
         if not char_box(handle, i, out):
             continue
-        left, top, right, bottom = rect
-        if offsets is None:
-            x0, y0, x1, y1 = box(left, bottom, right, top)
-        else:  # page_box of an unrotated page, written out
-            dx, dy, height = offsets
-            ax, ay = left - dx, height - (bottom - dy)
-            bx, by = right - dx, height - (top - dy)
-            x0, x1 = bx if bx < ax else ax, bx if bx > ax else ax
-            y0, y1 = by if by < ay else ay, by if by > ay else ay
-        append(make(Char, (text, x0, y0, x1, y1, char_size(handle, i))))
+        left, top, right, bottom = rect[:]
+        append(make(Char, (text, *box(left, bottom, right, top), char_size(handle, i))))
     return chars
 
 
@@ -183,7 +190,7 @@ def _text(code: int) -> str:
 def _segments(
     page: object,
     t: Callable[[float, float], tuple[float, float]],
-    box: Callable[[float, float, float, float], tuple[float, float, float, float]] | None = None,
+    box: Callable[[float, float, float, float], Box] | None = None,
 ) -> list[Segment]:
     """The ruling lines drawn by the page's visible path objects (also inside form objects).
 
@@ -195,7 +202,7 @@ def _segments(
     from pypdfium2 import PdfiumError
 
     api = _pdfium()
-    box = box or page_box(page, t)
+    box = box or page_box(page)
     PATH, FORM, UNKNOWN = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_UNKNOWN
     MOVETO, LINETO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
     object_type = api.object_type
@@ -321,7 +328,7 @@ def read_pdf_lines(path: Path) -> tuple[list[Line], list[tuple[str, int]]]:
             try:
                 page = document[number]
                 transform = page_transform(page)
-                box = page_box(page, transform)
+                box = page_box(page)
                 textpage = page.get_textpage()  # keep a reference while its handle is used
                 chars = _chars(textpage.raw, box)
                 page_items = page_lines(chars, _segments(page, transform, box))
