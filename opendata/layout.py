@@ -154,12 +154,19 @@ def find_grids(segments: list[Segment]) -> list[Grid]:
             a = parent[a]
         return a
 
-    for a, h in enumerate(hs):
+    # each rule's extent (widened by TOL) computed once, not once per pair
+    hspans = []
+    for h in hs:
         hx0, hx1 = sorted((h.x0, h.x1))
-        for b, v in enumerate(vs):
-            vy0, vy1 = sorted((v.y0, v.y1))
-            if hx0 - TOL <= v.x0 <= hx1 + TOL and vy0 - TOL <= h.y0 <= vy1 + TOL:
-                parent[find(a)] = find(len(hs) + b)
+        hspans.append((hx0 - TOL, hx1 + TOL, h.y0))
+    vspans = []
+    for v in vs:
+        vy0, vy1 = sorted((v.y0, v.y1))
+        vspans.append((v.x0, vy0 - TOL, vy1 + TOL))
+    for a, (left, right, y) in enumerate(hspans):
+        for b, (x, top, bottom) in enumerate(vspans, len(hs)):
+            if left <= x <= right and top <= y <= bottom:
+                parent[find(a)] = find(b)
     groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
     for a, h in enumerate(hs):
         groups.setdefault(find(a), ([], []))[0].append(h)
@@ -268,8 +275,9 @@ def grid_lines(grid: Grid, chars: list[Char], index: int) -> list[PageLine]:
     for char in chars:  # Grid.unit, written out
         i = bisect_right(ys, (char.top + char.bottom) / 2) - 1
         j = bisect_right(xs, (char.x0 + char.x1) / 2) - 1
-        unit = (min(max(i, 0), last_i), min(max(j, 0), last_j))
-        cells.setdefault(anchor[unit], []).append(char)
+        i = 0 if i < 0 else last_i if i > last_i else i
+        j = 0 if j < 0 else last_j if j > last_j else j
+        cells.setdefault(anchor[(i, j)], []).append(char)
     lines = []
     for i in range(rows):
         texts = [
