@@ -151,21 +151,16 @@ def _chars(textpage: object, box: Callable[[float, float, float, float], Box]) -
     import pypdfium2.raw as raw
 
     api = _pdfium()
-    char_unicode, char_box, char_size = api.char_unicode, api.char_box, api.char_size
+    char_box, char_size = api.char_box, api.char_size
     handle = ctypes.cast(textpage, ctypes.c_void_p)  # type: ignore[call-overload]
     rect = (ctypes.c_float * 4)()  # an FS_RECTF: left, top, right, bottom
     out = ctypes.byref(rect)
     chars: list[Char] = []
     append = chars.append
-    text_of = _TEXT.get
     make = tuple.__new__  # Char(...) without the named tuple's own __new__
-    for i in range(raw.FPDFText_CountChars(textpage)):
-        code = char_unicode(handle, i)
-        text = text_of(code)
-        if text is None:
-            text = _text(code)
-            if not text:
-                continue
+    for i, text in enumerate(_page_text(textpage, raw.FPDFText_CountChars(textpage))):
+        if text in _NOT_TEXT or text.isspace():
+            continue
         if not char_box(handle, i, out):
             continue
         left, top, right, bottom = rect[:]
@@ -173,18 +168,31 @@ def _chars(textpage: object, box: Callable[[float, float, float, float], Box]) -
     return chars
 
 
-_TEXT: dict[int, str] = {}  # code point -> character, for the printable ones seen so far
+_NOT_TEXT = frozenset("\x00\x02\ufffe\uffff")  # no character, or a control character
 
 
-def _text(code: int) -> str:
-    """The character of a code point, or "" for none, whitespace and control characters."""
-    if code in (0, 0xFFFE, 0xFFFF, 0x02):
-        return ""
-    text = chr(code)
-    if text.isspace():
-        return ""
-    _TEXT[code] = text
-    return text
+def _page_text(textpage: object, count: int) -> str:
+    """The characters of a text page, one for each index (chr of FPDFText_GetUnicode).
+
+    Read in one FPDFText_GetText call when its text has exactly one character per index:
+    pdfium's page text holds every character of its list, in order, except the control
+    characters (such as 0x02 for a soft hyphen), whose absence makes it shorter. Otherwise
+    each character is asked for.
+    """
+    import pypdfium2.raw as raw
+
+    if count > 0:
+        buffer = (ctypes.c_ushort * (count * 2 + 1))()  # UTF-16: up to 2 units a character
+        written = raw.FPDFText_GetText(textpage, 0, count, buffer)  # units, with the final NUL
+        try:
+            text = ctypes.string_at(buffer, max(written - 1, 0) * 2).decode("utf-16-le")
+        except UnicodeDecodeError:
+            text = ""
+        if len(text) == count:
+            return text
+    char_unicode = _pdfium().char_unicode
+    handle = ctypes.cast(textpage, ctypes.c_void_p)  # type: ignore[call-overload]
+    return "".join(map(chr, (char_unicode(handle, i) for i in range(count))))
 
 
 def _segments(
