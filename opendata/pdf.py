@@ -223,8 +223,10 @@ def _segments(
     x, y = ctypes.c_float(), ctypes.c_float()
     x_out, y_out = ctypes.byref(x), ctypes.byref(y)
 
+    visible = _Visibility()
+
     def path(obj: _Handle) -> None:
-        if not _visible(obj):
+        if not visible(obj):
             return
         if not api.object_bounds(obj, *bounds_out):
             raise PdfiumError("Failed to locate pageobject.")
@@ -281,26 +283,33 @@ def _segments(
     return segments
 
 
-_RGBA = (ctypes.c_uint * 4)()
-_RGBA_OUT = tuple(ctypes.byref(_RGBA, k * 4) for k in range(4))
-_MODE = (ctypes.c_int * 2)()
-_MODE_OUT = (ctypes.byref(_MODE), ctypes.byref(_MODE, 4))
+class _Visibility:
+    """Is a path drawn in a colour that shows on white paper (not a white cell fill)?
 
+    Holds the output buffers of the pdfium calls, reused for every path of a page."""
 
-def _visible(path: object) -> bool:
-    """Is the path drawn in a colour that shows on white paper (not a white cell fill)?"""
-    api = _pdfium()
-    _MODE[0] = _MODE[1] = 0
-    api.draw_mode(path, *_MODE_OUT)
-    fill, stroke = _MODE
+    def __init__(self) -> None:
+        api = _pdfium()
+        self.draw_mode, self.stroke, self.fill = api.draw_mode, api.stroke_colour, api.fill_colour
+        self.mode = (ctypes.c_int * 2)()  # fill mode, stroke (a boolean)
+        self.mode_out = (ctypes.byref(self.mode), ctypes.byref(self.mode, 4))
+        self.rgba = (ctypes.c_uint * 4)()
+        self.rgba_out = tuple(ctypes.byref(self.rgba, k * 4) for k in range(4))
 
-    def shows(getter: Callable[..., int]) -> bool:
-        if not getter(path, *_RGBA_OUT):
+    def __call__(self, path: object) -> bool:
+        mode = self.mode
+        mode[0] = mode[1] = 0
+        self.draw_mode(path, *self.mode_out)
+        fill, stroke = mode
+        return bool(stroke and self.shows(self.stroke, path)) or bool(
+            fill and self.shows(self.fill, path)
+        )
+
+    def shows(self, getter: Callable[..., int], path: object) -> bool:
+        if not getter(path, *self.rgba_out):
             return True
-        r, g, b, a = _RGBA
+        r, g, b, a = self.rgba
         return a > 0 and min(r, g, b) < 230
-
-    return bool(stroke and shows(api.stroke_colour)) or bool(fill and shows(api.fill_colour))
 
 
 def _edge(out: list[Segment], a: tuple[float, float], b: tuple[float, float]) -> None:
