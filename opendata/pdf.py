@@ -271,12 +271,15 @@ def _segments(
                 path(obj)
             elif kind == FORM:
                 if top:  # max_depth=2: the page's forms are opened, not forms within them
-                    walk(obj, api.count_form_objects, api.get_form_object, False)
+                    walk(obj, api.count_form_objects, form_object, False)
             elif kind == UNKNOWN:
                 raise PdfiumError(
                     "Failed to determine pageobject type, did you pass in a valid "
                     "FPDF_PAGEOBJECT handle?"
                 )
+
+    def form_object(form: object, i: int) -> _Handle:
+        return api.get_form_object(form, ctypes.c_ulong(i))  # its index is an unsigned long
 
     handle = ctypes.cast(page.raw, ctypes.c_void_p)  # type: ignore[attr-defined]
     walk(handle, api.count_objects, api.get_object, True)
