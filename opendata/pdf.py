@@ -66,6 +66,7 @@ def page_box(page: object) -> Callable[[float, float, float, float], Box]:
                 by if by > ay else ay,
             )
 
+        box.unrotated = (left, bottom, height)  # type: ignore[attr-defined]  # for _chars
         return box
 
     def corners(x0: float, y0: float, x1: float, y1: float) -> Box:
@@ -158,13 +159,30 @@ def _chars(textpage: object, box: Callable[[float, float, float, float], Box]) -
     chars: list[Char] = []
     append = chars.append
     make = tuple.__new__  # Char(...) without the named tuple's own __new__
-    for i, text in enumerate(_page_text(textpage, raw.FPDFText_CountChars(textpage))):
+    page_text = _page_text(textpage, raw.FPDFText_CountChars(textpage))
+    unrotated = getattr(box, "unrotated", None)
+    if unrotated is None:
+        for i, text in enumerate(page_text):
+            if text in _NOT_TEXT or text.isspace():
+                continue
+            if not char_box(handle, i, out):
+                continue
+            left, top, right, bottom = rect[:]
+            append(make(Char, (text, *box(left, bottom, right, top), char_size(handle, i))))
+        return chars
+    # the same with page_box's unrotated box written out (most pages): ≈15% faster
+    dx, dy, height = unrotated
+    for i, text in enumerate(page_text):
         if text in _NOT_TEXT or text.isspace():
             continue
         if not char_box(handle, i, out):
             continue
         left, top, right, bottom = rect[:]
-        append(make(Char, (text, *box(left, bottom, right, top), char_size(handle, i))))
+        ax, ay = left - dx, height - (bottom - dy)
+        bx, by = right - dx, height - (top - dy)
+        x0, x1 = bx if bx < ax else ax, bx if bx > ax else ax
+        y0, y1 = by if by < ay else ay, by if by > ay else ay
+        append(make(Char, (text, x0, y0, x1, y1, char_size(handle, i))))
     return chars
 
 
