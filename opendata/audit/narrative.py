@@ -29,7 +29,15 @@ from opendata.audit.core import (
     to_yuan,
     yuan_tolerance,
 )
-from opendata.audit.text import YEAR_RE, Amount, Sentence, amounts, sentences, year_before
+from opendata.audit.text import (
+    YEAR_RE,
+    Amount,
+    Sentence,
+    amounts,
+    memoised,
+    sentences,
+    year_before,
+)
 from opendata.model import Document, Row, Table
 
 Figure = tuple[Decimal, str, str, tuple[CellRef, ...]]  # value, unit, where (zh), cells
@@ -81,6 +89,10 @@ def _subject_patterns(doc: Document) -> list[tuple[str, str]]:
 
 
 def statements(doc: Document) -> Iterator[Statement]:
+    return memoised("statements", doc, _statements)
+
+
+def _statements(doc: Document) -> Iterator[Statement]:
     # each subject pattern must end where the clause ends: compiled once, not per amount
     patterns = [(key, re.compile(f"(?:{p})$")) for key, p in _subject_patterns(doc)]
     for sentence in sentences(doc):

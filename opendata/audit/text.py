@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from opendata.model import Document, Section, Source
 
@@ -60,8 +63,41 @@ def _join(section: Section) -> tuple[str, list[tuple[int, Source]]]:
     return joined, offsets
 
 
+_MEMO: ContextVar[dict[tuple[str, int], tuple[Any, ...]] | None] = ContextVar(
+    "audit_memo", default=None
+)
+
+
+@contextmanager
+def memo() -> Iterator[None]:
+    """While the audit runs its rules on one document: each rule asks for the narrative's
+    sentences (and statements), computed once and kept here (they are immutable)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def memoised(name: str, doc: Document, make: Callable[[Document], Iterable[Any]]) -> Iterator[Any]:
+    """``make(doc)``, from the memo while :func:`memo` is on."""
+    cache = _MEMO.get()
+    if cache is None:
+        yield from make(doc)
+        return
+    key = (name, id(doc))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = tuple(make(doc))
+    yield from found
+
+
 def sentences(doc: Document) -> Iterator[Sentence]:
     """Every sentence of the narrative, with the line where it starts."""
+    return memoised("sentences", doc, _sentences)
+
+
+def _sentences(doc: Document) -> Iterator[Sentence]:
     for section in doc.sections:
         if section.heading:
             yield Sentence(section.heading, section.source, section.heading)
