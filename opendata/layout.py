@@ -293,13 +293,13 @@ def page_lines(chars: list[Char], segments: list[Segment]) -> list[PageLine]:
     """All lines of one page, top to bottom: running text and table rows."""
     grids = find_grids(segments)
     inside: list[list[Char]] = [[] for _ in grids]
-    outside: list[Char] = []
+    outside: list[Char] = [] if grids else chars  # no table: every character is running text
     # Grid.contains, written out: each character's centre against each grid's box, widened by 1
     boxes = [
         (k, x0 - 1, y0 - 1, x1 + 1, y1 + 1)
         for k, (x0, y0, x1, y1) in enumerate(grid.box for grid in grids)
     ]
-    for char in chars:
+    for char in chars if grids else ():
         xc = (char.x0 + char.x1) / 2
         yc = (char.top + char.bottom) / 2
         for k, left, top, right, bottom in boxes:
