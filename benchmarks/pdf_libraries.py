@@ -20,14 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def with_pypdfium2(path: Path) -> tuple[int, int]:
     import pypdfium2 as pdfium
 
-    from opendata.pdf import _chars, page_transform
+    from opendata.pdf import _chars, page_box
 
     document = pdfium.PdfDocument(str(path))
     chars = 0
     for number in range(len(document)):
         page = document[number]
         textpage = page.get_textpage()
-        chars += len(_chars(textpage.raw, page_transform(page)))
+        chars += len(_chars(textpage.raw, page_box(page)))
     pages = len(document)
     document.close()
     return pages, chars

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -161,10 +162,21 @@ def normalise_title(printed: str) -> str:
 
 def find_kinds(title: str) -> list[TableKind]:
     """Every table kind a printed title may name, most specific first."""
+    clean = normalise_title(title)
+    found: list[TableKind] = []
+    for kind, pattern in _title_patterns():
+        # a kind's patterns are adjacent: once one matches, the kind's others are not tried
+        if (not found or found[-1] is not kind) and pattern.search(clean):
+            found.append(kind)
+    return found
+
+
+@cache
+def _title_patterns() -> tuple[tuple[TableKind, re.Pattern[str]], ...]:
+    """(kind, compiled title pattern) for every title pattern, in catalogue order."""
     from opendata.kinds import KINDS
 
-    clean = normalise_title(title)
-    return [kind for kind in KINDS if any(re.search(p, clean) for p in kind.titles)]
+    return tuple((kind, re.compile(p)) for kind in KINDS for p in kind.titles)
 
 
 def find_kind(title: str) -> TableKind | None:

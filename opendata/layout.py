@@ -12,13 +12,18 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import NamedTuple
 
 TOL = 2.0  # points: rules closer than this are the same rule
 
 
-@dataclass(frozen=True)
-class Char:
-    """One character with its box (x0 < x1, top < bottom, top-down) and font size."""
+class Char(NamedTuple):
+    """One character with its box (x0 < x1, top < bottom, top-down) and font size.
+
+    A named tuple rather than a dataclass: a page has hundreds of them, and tuples are built and
+    read several times faster.
+    """
 
     text: str
     x0: float
@@ -36,8 +41,7 @@ class Char:
         return (self.top + self.bottom) / 2
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """A horizontal (y0 == y1) or vertical (x0 == x1) ruling line."""
 
     x0: float
@@ -150,12 +154,19 @@ def find_grids(segments: list[Segment]) -> list[Grid]:
             a = parent[a]
         return a
 
-    for a, h in enumerate(hs):
+    # each rule's extent (widened by TOL) computed once, not once per pair
+    hspans = []
+    for h in hs:
         hx0, hx1 = sorted((h.x0, h.x1))
-        for b, v in enumerate(vs):
-            vy0, vy1 = sorted((v.y0, v.y1))
-            if hx0 - TOL <= v.x0 <= hx1 + TOL and vy0 - TOL <= h.y0 <= vy1 + TOL:
-                parent[find(a)] = find(len(hs) + b)
+        hspans.append((hx0 - TOL, hx1 + TOL, h.y0))
+    vspans = []
+    for v in vs:
+        vy0, vy1 = sorted((v.y0, v.y1))
+        vspans.append((v.x0, vy0 - TOL, vy1 + TOL))
+    for a, (left, right, y) in enumerate(hspans):
+        for b, (x, top, bottom) in enumerate(vspans, len(hs)):
+            if left <= x <= right and top <= y <= bottom:
+                parent[find(a)] = find(b)
     groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
     for a, h in enumerate(hs):
         groups.setdefault(find(a), ([], []))[0].append(h)
@@ -173,15 +184,28 @@ def find_grids(segments: list[Segment]) -> list[Grid]:
     return grids
 
 
+_by_x0 = attrgetter("x0")
+
+
+def _by_yc_x0(char: Char) -> tuple[float, float]:
+    return (char.top + char.bottom) / 2, char.x0
+
+
 def _join_text(chars: list[Char]) -> str:
     """Characters of one visual line, left to right, with a space where there is a gap."""
-    chars = sorted(chars, key=lambda c: c.x0)
+    chars = sorted(chars, key=_by_x0)
     out = ""
     previous: Char | None = None
     for char in chars:
         if previous is not None:
             gap = char.x0 - previous.x1
-            if gap > 0.35 * max(char.size, previous.size, 1.0) and not out.endswith(" "):
+            # the threshold is at least 0.35 (sizes below 1 count as 1): no need to look at the
+            # sizes for the (most common) smaller gaps
+            if (
+                gap > 0.35
+                and gap > 0.35 * max(char.size, previous.size, 1.0)
+                and not out.endswith(" ")
+            ):
                 out += " "
         out += char.text
         previous = char
@@ -189,18 +213,38 @@ def _join_text(chars: list[Char]) -> str:
 
 
 def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
-    """Group characters into visual lines: (top, text) from top to bottom."""
-    rows: list[list[Char]] = []
-    for char in sorted(chars, key=lambda c: (c.yc, c.x0)):
-        if rows:
-            last = rows[-1]
-            yc = sum(c.yc for c in last) / len(last)
-            height = max(c.bottom - c.top for c in last)
-            if abs(char.yc - yc) <= max(height, char.bottom - char.top) * 0.5:
-                last.append(char)
-                continue
-        rows.append([char])
-    return [(min(c.top for c in row), _join_text(row).strip()) for row in rows]
+    """Group characters into visual lines: (top, text) from top to bottom.
+
+    Sorted by vertical centre, a character joins the current line when its centre is within
+    half a character height (the taller of its own and the line's) of the line's mean centre.
+    The line's sum of centres, tallest height and top are kept as it grows (one pass).
+    """
+    rows: list[tuple[float, list[Char]]] = []
+    row: list[Char] = []
+    total = 0.0  # sum of the centres of the row's characters, in the order they were added
+    tallest = first = 0.0  # the row's tallest height and its top (smallest top)
+    for char in sorted(chars, key=_by_yc_x0):
+        top, bottom = char.top, char.bottom
+        yc = (top + bottom) / 2
+        height = bottom - top
+        # max() and min() of two written out (the same result, NaN included)
+        if row and abs(yc - total / len(row)) <= (height if height > tallest else tallest) * 0.5:
+            row.append(char)
+            total += yc
+            if height > tallest:
+                tallest = height
+            if top < first:
+                first = top
+            continue
+        if row:
+            rows.append((first, row))
+        row = [char]
+        total = 0
+        total += yc
+        tallest, first = height, top
+    if row:
+        rows.append((first, row))
+    return [(top, _join_text(row).strip()) for top, row in rows]
 
 
 def _cell_text(chars: list[Char]) -> str:
@@ -226,12 +270,18 @@ def grid_lines(grid: Grid, chars: list[Char], index: int) -> list[PageLine]:
                 a = anchor[(i - 1, j)]
             anchor[(i, j)] = a
     cells: dict[tuple[int, int], list[Char]] = {}
-    for char in chars:
-        cells.setdefault(anchor[grid.unit(char)], []).append(char)
+    xs, ys = grid.xs, grid.ys
+    last_i, last_j = len(ys) - 2, len(xs) - 2
+    for char in chars:  # Grid.unit, written out
+        i = bisect_right(ys, (char.top + char.bottom) / 2) - 1
+        j = bisect_right(xs, (char.x0 + char.x1) / 2) - 1
+        i = 0 if i < 0 else last_i if i > last_i else i
+        j = 0 if j < 0 else last_j if j > last_j else j
+        cells.setdefault(anchor[(i, j)], []).append(char)
     lines = []
     for i in range(rows):
         texts = [
-            _cell_text(cells.get((i, j), [])) if anchor[(i, j)] == (i, j) else ""
+            _cell_text(cells[(i, j)]) if (i, j) in cells and anchor[(i, j)] == (i, j) else ""
             for j in range(cols)
         ]
         if any(texts):
@@ -243,10 +293,17 @@ def page_lines(chars: list[Char], segments: list[Segment]) -> list[PageLine]:
     """All lines of one page, top to bottom: running text and table rows."""
     grids = find_grids(segments)
     inside: list[list[Char]] = [[] for _ in grids]
-    outside: list[Char] = []
-    for char in chars:
-        for k, grid in enumerate(grids):
-            if grid.contains(char):
+    outside: list[Char] = [] if grids else chars  # no table: every character is running text
+    # Grid.contains, written out: each character's centre against each grid's box, widened by 1
+    boxes = [
+        (k, x0 - 1, y0 - 1, x1 + 1, y1 + 1)
+        for k, (x0, y0, x1, y1) in enumerate(grid.box for grid in grids)
+    ]
+    for char in chars if grids else ():
+        xc = (char.x0 + char.x1) / 2
+        yc = (char.top + char.bottom) / 2
+        for k, left, top, right, bottom in boxes:
+            if left <= xc <= right and top <= yc <= bottom:
                 inside[k].append(char)
                 break
         else:

@@ -947,3 +947,37 @@ def test_two_tables_on_one_page() -> None:
     first, second = lines[1].table, lines[4].table
     assert first is not None and second is not None and first != second
     assert [line.table for line in lines] == [None, first, first, None, second, second]
+
+
+class _FakePage:
+    """What page_transform and page_box read of a pypdfium2 page."""
+
+    def __init__(self, mediabox: tuple[float, float, float, float], rotation: int) -> None:
+        self.mediabox, self.rotation = mediabox, rotation
+
+    def get_mediabox(self) -> tuple[float, float, float, float]:
+        return self.mediabox
+
+    def get_rotation(self) -> int:
+        return self.rotation
+
+
+finite = st.floats(min_value=-2000, max_value=2000, allow_nan=False)
+
+
+@settings(max_examples=300)
+@given(
+    mediabox=st.tuples(finite, finite, finite, finite),
+    rotation=st.sampled_from([0, 90, 180, 270, 360, 45]),
+    rect=st.tuples(finite, finite, finite, finite),
+)
+def test_page_box_is_the_transformed_box(
+    mediabox: tuple[float, float, float, float],
+    rotation: int,
+    rect: tuple[float, float, float, float],
+) -> None:
+    """The reader's per-rotation box function gives exactly the box of page_transform."""
+    from opendata.pdf import _box, page_box, page_transform
+
+    page = _FakePage(mediabox, rotation)
+    assert page_box(page)(*rect) == _box(page_transform(page), *rect)

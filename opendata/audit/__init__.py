@@ -13,6 +13,7 @@ from pathlib import Path
 
 from opendata.audit import across, codes, completeness, narrative, quality, within
 from opendata.audit.core import AuditReport, CellRef, Check, Rule
+from opendata.audit.text import memo
 from opendata.model import Document
 
 Runner = Callable[[Document], Iterable[Check]]
@@ -216,6 +217,11 @@ RULES: dict[str, Rule] = {
 
 def audit_document(doc: Document, rules: Iterable[str] | None = None) -> AuditReport:
     """Run the rules (all by default) on a document."""
+    with memo():
+        return _audit(doc, rules)
+
+
+def _audit(doc: Document, rules: Iterable[str] | None) -> AuditReport:
     wanted = list(rules) if rules is not None else list(RULES)
     report = AuditReport()
     done: set[int] = set()

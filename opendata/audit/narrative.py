@@ -29,7 +29,15 @@ from opendata.audit.core import (
     to_yuan,
     yuan_tolerance,
 )
-from opendata.audit.text import YEAR_RE, Amount, Sentence, amounts, sentences, year_before
+from opendata.audit.text import (
+    YEAR_RE,
+    Amount,
+    Sentence,
+    amounts,
+    memoised,
+    sentences,
+    year_before,
+)
 from opendata.model import Document, Row, Table
 
 Figure = tuple[Decimal, str, str, tuple[CellRef, ...]]  # value, unit, where (zh), cells
@@ -81,7 +89,12 @@ def _subject_patterns(doc: Document) -> list[tuple[str, str]]:
 
 
 def statements(doc: Document) -> Iterator[Statement]:
-    patterns = _subject_patterns(doc)
+    return memoised("statements", doc, _statements)
+
+
+def _statements(doc: Document) -> Iterator[Statement]:
+    # each subject pattern must end where the clause ends: compiled once, not per amount
+    patterns = [(key, re.compile(f"(?:{p})$")) for key, p in _subject_patterns(doc)]
     for sentence in sentences(doc):
         for amount in amounts(sentence.text):
             before = amount.before
@@ -92,7 +105,7 @@ def statements(doc: Document) -> Iterator[Statement]:
                 before = re.sub(r"(比|较|与|同)\s*(\d{4}\s*年度?|上年|去年)[^，,]*$", "", before)
             trimmed = _FILLER.sub("", re.sub(r"\s+", "", before))
             subject = next(
-                (key for key, p in patterns if re.search(f"(?:{p})$", trimmed)),
+                (key for key, pattern in patterns if pattern.search(trimmed)),
                 None,
             )
             if subject is None:

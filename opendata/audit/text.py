@@ -9,15 +9,20 @@ come before them in their clause.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from opendata.model import Document, Section, Source
 
 AMOUNT_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(亿元|万元|元)")
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 SENTENCE_END = "。！？"
+_SENTENCE_END_RE = re.compile(f"[{SENTENCE_END}]")
 
 
 @dataclass(frozen=True)
@@ -58,23 +63,58 @@ def _join(section: Section) -> tuple[str, list[tuple[int, Source]]]:
     return joined, offsets
 
 
+_MEMO: ContextVar[dict[tuple[str, int], tuple[Any, ...]] | None] = ContextVar(
+    "audit_memo", default=None
+)
+
+
+@contextmanager
+def memo() -> Iterator[None]:
+    """While the audit runs its rules on one document: each rule asks for the narrative's
+    sentences (and statements), computed once and kept here (they are immutable)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def memoised(name: str, doc: Document, make: Callable[[Document], Iterable[Any]]) -> Iterator[Any]:
+    """``make(doc)``, from the memo while :func:`memo` is on."""
+    cache = _MEMO.get()
+    if cache is None:
+        yield from make(doc)
+        return
+    key = (name, id(doc))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = tuple(make(doc))
+    yield from found
+
+
 def sentences(doc: Document) -> Iterator[Sentence]:
     """Every sentence of the narrative, with the line where it starts."""
+    return memoised("sentences", doc, _sentences)
+
+
+def _sentences(doc: Document) -> Iterator[Sentence]:
     for section in doc.sections:
         if section.heading:
             yield Sentence(section.heading, section.source, section.heading)
         text, offsets = _join(section)
+        starts = [off for off, _ in offsets]  # non-decreasing
+        # a sentence ends after each 。！？ and at the end of the text
+        ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
+        ends.append(len(text) + 1)
         start = 0
-        for k, char in enumerate(text + "。"):
-            if char in SENTENCE_END or k == len(text):
-                piece = text[start : k + 1].strip()
-                if piece and piece != "。":
-                    source = next(
-                        (s for off, s in reversed(offsets) if off <= start),
-                        section.source,
-                    )
-                    yield Sentence(piece, source, section.heading)
-                start = k + 1
+        for end in ends:
+            piece = text[start:end].strip()
+            if piece and piece != "。":
+                # the last line starting at or before the sentence's start
+                at = bisect_right(starts, start) - 1
+                source = offsets[at][1] if at >= 0 else section.source
+                yield Sentence(piece, source, section.heading)
+            start = end
 
 
 def amounts(text: str) -> list[Amount]:
