@@ -199,9 +199,9 @@ def main() -> None:
             if lines:
                 reports.append(json.loads(lines[-1]))
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
-    header = f"{'':28}" + "".join(f"{r['engine']:>26}" for r in reports)
+    header = f"{'':30}" + "".join(f"{r['engine']:>34}" for r in reports)
     print(header)
-    line = "{:28}" + "{:>26}" * len(reports)
+    line = "{:30}" + "{:>34}" * len(reports)
     print(line.format("packages' triples", *(f"{r['triples']:,}" for r in reports)))
     print(line.format("load (s)", *(f"{r['load_seconds']:.1f}" for r in reports)))
     print(
@@ -214,7 +214,7 @@ def main() -> None:
         cells = []
         for r in reports:
             if name not in r["latencies"]:
-                cells.append("did not finish")
+                cells.append(f"not done within {args.budget} s")
                 continue
             p50, p95 = _percentiles(r["latencies"][name])
             cells.append(f"{p50 * 1000:,.0f} / {p95 * 1000:,.0f} ms ({r['rows'][name]} rows)")
