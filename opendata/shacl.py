@@ -116,6 +116,8 @@ class _Shapes:
         self.ox = ox
         self._check_vocabulary()
         self.shapes = [self.node_shape(s) for s in self._node_shapes()]
+        for shape in self.shapes:
+            _check_values(shape)
 
     def _check_vocabulary(self) -> None:
         for quad in self.g:
@@ -215,6 +217,19 @@ class _Shapes:
         return self.node_shape(node)
 
 
+def _check_values(shape: Shape) -> None:
+    """Refuse now a value the engine cannot check (sh:nodeKind sh:Literal…), even where a graph
+    has no node for the shape to check it on."""
+    for name, value in shape.constraints:
+        if name in _FILTERS:
+            _condition(name, value)
+        for nested in value if isinstance(value, list) else [value]:
+            if isinstance(nested, Shape):
+                _check_values(nested)
+    for prop in shape.properties:
+        _check_values(prop)
+
+
 @lru_cache(maxsize=8)
 def compile_shapes(text: str) -> list[Shape]:
     """The compiled shapes of a shapes graph (cached per process by its text)."""
@@ -281,6 +296,8 @@ class _Run:
         """Violations of a node shape on its targets (or on the given focus nodes)."""
         out: list[Violation] = []
         for clause in self.focus_clause(shape, focus):
+            if focus is None and not self.select(self.query(clause, "", tail="LIMIT 1")):
+                continue  # no focus node (no project, unit, finding…): nothing to violate
             for name, value in shape.constraints:
                 out.extend(self.constraint(shape, None, clause, name, value))
             for prop in shape.properties:
