@@ -44,6 +44,23 @@ class _Compiled:
     errors: tuple[str, ...]
 
 
+def _memoised(reader: Any) -> Any:
+    """A cell reader that remembers its answers: a field's reading depends on the cell's text
+    alone, and units, roles, codes, years and blanks repeat in every package. Values are
+    immutable (str, Decimal, int, date); notes are only read. Bounded: cleared when full."""
+    answers: dict[str, Any] = {}
+
+    def read(cell: str) -> Any:
+        answer = answers.get(cell)
+        if answer is None:
+            if len(answers) >= 4096:
+                answers.clear()
+            answer = answers[cell] = reader(cell)
+        return answer
+
+    return read
+
+
 @lru_cache(maxsize=256)
 def _compile(schema_text: str) -> _Compiled:
     """A Table Schema's field readers and keys, built once per distinct schema."""
@@ -53,7 +70,10 @@ def _compile(schema_text: str) -> _Compiled:
     errors = tuple(str(e.get("message", e)) for e in Schema.metadata_validate(descriptor))
     schema = Schema.from_descriptor(descriptor)
     names = tuple(f.name for f in schema.fields)
-    readers = tuple(f.create_cell_reader() for f in schema.fields)
+    readers = tuple(
+        f.create_cell_reader() if f.type == "object" else _memoised(f.create_cell_reader())
+        for f in schema.fields
+    )
     unique = tuple(
         i for i, f in enumerate(schema.fields) if (f.constraints or {}).get("unique") is True
     )
