@@ -252,6 +252,9 @@ COMPONENT = {
 }
 
 
+_INSTANCE_PATH = f"<{RDF_TYPE}>/<{SUBCLASS}>*"
+
+
 class _Run:
     """One validation of a data store against compiled shapes."""
 
@@ -260,8 +263,14 @@ class _Run:
 
         self.store = store
         self.ox = ox
+        # SHACL's instances of a class are its rdf:type/rdfs:subClassOf* members; in a data graph
+        # without rdfs:subClassOf (a package graph) that is rdf:type alone, which pyoxigraph
+        # answers two to three times faster than the path
+        self.direct = not store.query(f"ASK {{ ?a <{SUBCLASS}> ?b }}")  # type: ignore[attr-defined]
 
     def select(self, query: str) -> list[dict[str, str]]:
+        if self.direct:
+            query = query.replace(_INSTANCE_PATH, f"<{RDF_TYPE}>")
         results = self.store.query(query)  # type: ignore[attr-defined]
         names = [v.value for v in results.variables]
         return [

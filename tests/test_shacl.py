@@ -106,3 +106,26 @@ def test_every_broader_concept_in_the_golden_graphs_is_an_iri() -> None:
 
         objects = list(graph.objects(None, SKOS.broader))
         assert all(isinstance(o, URIRef) for o in objects), path
+
+
+@pytest.mark.parametrize("with_axiom", [True, False])
+def test_instances_of_a_subclass_count_only_with_the_subclass_axiom(
+    with_axiom: bool, sample_graph: Graph, tmp_path: Path
+) -> None:
+    """The fast engine matches class members by rdf:type alone when the data graph has no
+    rdfs:subClassOf; with one, by the full path. Both must agree with pySHACL."""
+    from rdflib import URIRef
+    from rdflib.namespace import QB, RDF, RDFS
+
+    graph = Graph()
+    for triple in sample_graph:
+        graph.add(triple)
+    special = URIRef("http://example.org/SpecialDataSet")
+    for dataset in list(graph.subjects(RDF.type, QB.DataSet)):
+        graph.remove((dataset, RDF.type, QB.DataSet))
+        graph.add((dataset, RDF.type, special))
+    if with_axiom:
+        graph.add((special, RDFS.subClassOf, QB.DataSet))
+    _both(graph, tmp_path)
+    conforms, found = _results(tmp_path / "graph.ttl", "fast")
+    assert conforms is with_axiom, found
