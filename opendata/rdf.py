@@ -189,6 +189,8 @@ class _Builder:
         dept = doc.department or doc.title or package
         self.mint = Minter(self.base, package, department_key(doc.department_code, dept), doc.year)
         self.g = TripleSet()
+        # concepts already added (code, column, phase): adding one again adds nothing new
+        self._done: dict[tuple[str, ...], Plain] = {}
 
     def add(self, s: str | Plain, p: Plain, o: object) -> None:
         if o is None or o == "":
@@ -225,6 +227,12 @@ class _Builder:
 
     def code(self, scheme: str, code: str, label: str | None) -> Plain:
         """A classification concept of the document's year, with its parents from the prefix."""
+        done = self._done.get(("code", scheme, code, label or ""))
+        if done is None:
+            done = self._done[("code", scheme, code, label or "")] = self._code(scheme, code, label)
+        return done
+
+    def _code(self, scheme: str, code: str, label: str | None) -> Plain:
         year = self.doc.year
         parent = None
         if len(code) > 3:
@@ -279,8 +287,11 @@ class _Builder:
             self.add(dist, DCAT.mediaType, _iri(IANA + media))
 
     def phase(self) -> Plain:
-        key_, en, zh = PHASES[self.doc.kind or "预算"]
-        return self.concept("phase", key_, zh, en=en)
+        done = self._done.get(("phase",))
+        if done is None:
+            key_, en, zh = PHASES[self.doc.kind or "预算"]
+            done = self._done[("phase",)] = self.concept("phase", key_, zh, en=en)
+        return done
 
     def department(self) -> None:
         doc, m = self.doc, self.mint
@@ -400,6 +411,13 @@ class _Builder:
                     self.add(uri, CNB.concerns, obs)
 
     def column(self, fact: dict[str, str]) -> Plain:
+        memo = ("column", fact["table_kind"], fact["column"], fact["concept"])
+        done = self._done.get(memo)
+        if done is None:
+            done = self._done[memo] = self._column(fact)
+        return done
+
+    def _column(self, fact: dict[str, str]) -> Plain:
         kind = KINDS_BY_KEY.get(fact["table_kind"])
         field = next((f for f in kind.fields if f.name == fact["column"]), None) if kind else None
         label = (field.concept or field.title) if field else fact["concept"] or fact["column"]
