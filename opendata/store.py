@@ -18,7 +18,6 @@ Queries see the union of all graphs as their default graph, so they need no ``GR
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
@@ -31,6 +30,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from opendata.errors import InputError, OpendataError, OutputError
+from opendata.lines import sha256_file
 from opendata.namespace import VOCAB_URI
 from opendata.results import Results, collect
 from opendata.schemas import toolkit_file
@@ -89,14 +89,6 @@ class LoadResult:
     status: str  # "created" | "replaced" | "unchanged" | "failed" | "superseded"
     seconds: float
     error: OpendataError | None = None
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def package_graph(package: Path | str) -> PackageGraph:
