@@ -92,23 +92,23 @@ def one_run(src: Path, out: Path, jobs: int, trace: bool) -> dict[str, float]:
     if trace:
         tracemalloc.start()
     start = time.perf_counter()
-    the_plan = plan([src], Options(out))
-    planned = time.perf_counter()
     converted = skipped = errors = 0
-    for result in run(the_plan, jobs=jobs):
-        if result.error is not None or result.errors:
-            errors += 1
-        elif result.written is not None and result.written.status == SKIPPED:
-            skipped += 1
-        else:
-            converted += 1
+    with plan([src], Options(out)) as the_plan:
+        planned = time.perf_counter()
+        for result in run(the_plan, jobs=jobs):
+            if result.error is not None or result.errors:
+                errors += 1
+            elif result.written is not None and result.written.status == SKIPPED:
+                skipped += 1
+            else:
+                converted += 1
     ran = time.perf_counter()
     catalog = write_catalog(out)
     end = time.perf_counter()
     _, traced_peak = tracemalloc.get_traced_memory() if trace else (0, 0)
     tracemalloc.stop()
     return {
-        "documents": len(the_plan.jobs),
+        "documents": the_plan.count,
         "converted": converted,
         "skipped": skipped,
         "errors": errors,

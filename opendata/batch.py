@@ -1,7 +1,8 @@
 """Convert many disclosures: plan the jobs, skip unchanged ones, run them in worker processes.
 
-:func:`plan` turns the inputs (files, folders, patterns; see :mod:`opendata.discover`) into
-:class:`Job` s, one per disclosure. :func:`convert_job` is the whole work of one job, the same
+:func:`~opendata.plan.plan` turns the inputs (files, folders, patterns; see
+:mod:`opendata.discover`) into :class:`Job` s, one per disclosure, kept on disk and read back
+one at a time. :func:`convert_job` is the whole work of one job, the same
 function in this process, in a local process pool (:func:`run`) and on a Dask cluster
 (:mod:`opendata.distributed`): it hashes the files, skips the job when a package made from the
 same bytes by the same opendata version is in the output folder, else reads the document and
@@ -10,7 +11,8 @@ never the model, and never raises: a failing document is a result with its error
 checks for unchanged documents in the parent first (:func:`skip_unchanged`), so they cost no
 worker round trip.
 
-Memory stays bounded: at most ``window`` jobs are in flight, workers are replaced after
+Memory stays flat: the plan, the package names taken and the catalogue's rows are in spools
+(:mod:`opendata.spool`), at most ``window`` jobs are in flight, workers are replaced after
 ``tasks_per_worker`` documents, and the parent keeps only what it needs to print.
 """
 
@@ -20,15 +22,13 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
 from opendata import __version__
 from opendata.convert import ConvertResult, counts
-from opendata.discover import find_inputs, group_files
 from opendata.errors import OpendataError, OutputError
-from opendata.lines import sha256_file
+from opendata.lines import sha256_file, source_name
 from opendata.outdir import (
     FileClaims,
     Known,
@@ -36,10 +36,22 @@ from opendata.outdir import (
     OutputLock,
     SourceKey,
     clean_leftovers,
-    scan_packages,
 )
 from opendata.package import WriteResult, package_name, write_package
+from opendata.plan import Job, Options, Plan, plan
 from opendata.reader import read_document
+
+__all__ = [
+    "SKIPPED",
+    "Job",
+    "Options",
+    "Plan",
+    "WorkerError",
+    "convert_job",
+    "plan",
+    "run",
+    "skip_unchanged",
+]
 
 SKIPPED = "skipped: unchanged"
 TASKS_PER_WORKER = 25
@@ -50,42 +62,6 @@ class WorkerError(OpendataError):
     or because its worker process died; the other documents are still converted."""
 
     exit_code = 7
-
-
-@dataclass(frozen=True)
-class Options:
-    """What every job of a run shares."""
-
-    out_dir: Path
-    name: str | None = None
-    created: str | None = None
-    strict: bool = False
-    base: str | None = None
-    incremental: bool = False  # skip a document whose package is up to date
-
-
-@dataclass(frozen=True)
-class Job:
-    """One disclosure to convert: its files, and the packages that may already hold it."""
-
-    paths: tuple[Path, ...]
-    options: Options
-    known: tuple[Known, ...] = ()  # packages whose source names match, when incremental
-    claims: FileClaims | MemoryClaims | None = None
-
-    @property
-    def inputs(self) -> list[str]:
-        return [str(p) for p in self.paths]
-
-
-@dataclass
-class Plan:
-    """The jobs of a run and the inputs that gave no document."""
-
-    jobs: list[Job]
-    errors: list[ConvertResult] = field(default_factory=list)
-    batch: bool = False  # grouped, incremental, catalogued
-    leftovers: list[str] = field(default_factory=list)  # removed from the output folder
 
 
 def pages_of(paths: tuple[Path, ...]) -> int:
@@ -110,7 +86,7 @@ def pages_of(paths: tuple[Path, ...]) -> int:
 
 
 def _up_to_date(job: Job) -> Known | None:
-    key: SourceKey = tuple((p.name, sha256_file(p)) for p in job.paths)
+    key: SourceKey = tuple((source_name(p), sha256_file(p)) for p in job.paths)
     for known in job.known:
         if known.sources != key or known.version != __version__:
             continue
@@ -177,43 +153,7 @@ def convert_job(job: Job) -> ConvertResult:
     return result
 
 
-def plan(
-    inputs: list[Path],
-    options: Options,
-    *,
-    as_one: bool = False,
-    batch: bool | None = None,
-    force: bool = False,
-) -> Plan:
-    """The jobs for ``inputs``: one per file, per group of parts (batch) or one (``as_one``).
-
-    ``batch`` (default: when an input is a folder or a pattern) groups tables and narrative
-    parts and makes the run incremental, unless ``force``.
-    """
-    found = find_inputs(inputs, exclude=options.out_dir)
-    batch = found.expanded if batch is None else batch
-    if batch and not force:
-        options = replace(options, incremental=True)
-    errors = [ConvertResult([e.path or ""], error=e) for e in found.errors]
-    if not found.files:
-        groups: list[list[Path]] = []
-    elif as_one:
-        groups = [found.files]
-    elif batch:
-        groups = group_files(found.files)
-    else:
-        groups = [[p] for p in found.files]
-    index = scan_packages(options.out_dir) if options.incremental and groups else {}
-    by_names: dict[tuple[str, ...], list[Known]] = {}
-    for key, packages in index.items():
-        by_names.setdefault(tuple(n for n, _ in key), []).extend(packages)
-    jobs = [
-        Job(tuple(g), options, tuple(by_names.get(tuple(p.name for p in g), ()))) for g in groups
-    ]
-    return Plan(jobs, errors, batch)
-
-
-def _with_claims(jobs: list[Job], claims: FileClaims | MemoryClaims) -> Iterator[Job]:
+def _with_claims(jobs: Iterator[Job], claims: FileClaims | MemoryClaims) -> Iterator[Job]:
     for job in jobs:
         yield Job(job.paths, job.options, job.known, claims)
 
@@ -232,10 +172,10 @@ def run(
     left behind.
     """
     yield from the_plan.errors
-    if not the_plan.jobs:
+    if not the_plan.count:
         return
-    out_dir = the_plan.jobs[0].options.out_dir
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(the_plan.jobs)))
+    out_dir = the_plan.options.out_dir
+    workers = max(1, min(jobs or os.cpu_count() or 1, the_plan.count))
     if the_plan.batch:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -243,16 +183,14 @@ def run(
             raise OutputError(f"cannot create the output folder: {exc}", path=out_dir) from exc
     with OutputLock(out_dir):
         the_plan.leftovers = clean_leftovers(out_dir)
-        if workers == 1:
-            memory = MemoryClaims({})
-            for job in _with_claims(the_plan.jobs, memory):
-                yield worker(job)
-            return
-        claims = FileClaims.new(out_dir)
+        claims = MemoryClaims() if workers == 1 else FileClaims.new(out_dir)
         try:
-            yield from _run_pool(
-                list(_with_claims(the_plan.jobs, claims)), workers, tasks_per_worker, worker
-            )
+            todo = _with_claims(the_plan.jobs(), claims)
+            if workers == 1:
+                for job in todo:
+                    yield worker(job)
+            else:
+                yield from _run_pool(todo, workers, tasks_per_worker, worker)
         finally:
             claims.remove()
 
@@ -268,7 +206,7 @@ def _died(job: Job) -> ConvertResult:
 
 
 def _run_pool(
-    todo: list[Job],
+    todo: Iterator[Job],
     workers: int,
     tasks_per_worker: int,
     worker: Callable[[Job], ConvertResult],
@@ -281,7 +219,7 @@ def _run_pool(
     """
     context = get_context("spawn")  # required by max_tasks_per_child; no fork of our state
     window = 2 * workers
-    queue = list(reversed(todo))
+    queue = _Peek(todo)
     suspects: list[Job] = []
     while queue or suspects:
         pool = ProcessPoolExecutor(
@@ -301,7 +239,7 @@ def _run_pool(
                         broken = True
                     continue
                 while queue and not suspects and len(running) < window:
-                    job = queue.pop()
+                    job = queue.next()
                     skipped = skip_unchanged(job)  # cheap: no worker needed
                     if skipped is not None:
                         yield skipped
@@ -322,3 +260,19 @@ def _run_pool(
                 running.clear()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Peek:
+    """An iterator that can tell whether it has more (``bool``) before giving it (``next``)."""
+
+    def __init__(self, items: Iterator[Job]) -> None:
+        self.items = items
+        self.head = next(items, None)
+
+    def __bool__(self) -> bool:
+        return self.head is not None
+
+    def next(self) -> Job:
+        assert self.head is not None
+        job, self.head = self.head, next(self.items, None)
+        return job

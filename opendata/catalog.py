@@ -37,7 +37,8 @@ from opendata import __version__
 from opendata.errors import OutputError
 from opendata.model import UNIT_TO_YUAN
 from opendata.namespace import CNB
-from opendata.outdir import CATALOG, package_dirs
+from opendata.outdir import CATALOG, iter_package_dirs
+from opendata.spool import Spool
 from opendata.uris import Minter, base_uri, department_key, key
 
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -273,42 +274,40 @@ def _catalog_triples(catalog: str, name: str, modified: str) -> Iterator[Any]:
         yield ox.Triple(node, ox.NamedNode(PREFIXES["dct"] + "modified"), dt)
 
 
-class _Previous:
-    """The rows of the index being replaced, read alongside the packages (both sorted by name),
-    so a package whose descriptor is unchanged keeps its row without holding the old index."""
+_SPOOL = """
+CREATE TABLE previous (name TEXT PRIMARY KEY, digest TEXT, row TEXT);
+CREATE TABLE rows (name TEXT PRIMARY KEY, row TEXT);
+"""
 
-    def __init__(self, index: Path):
-        self.handle = None
-        self.rows: Iterator[dict[str, str]] = iter(())
-        self.current: dict[str, str] | None = None
-        names = [f["name"] for f in INDEX_SCHEMA["fields"]]
-        try:
-            self.handle = index.open(encoding="utf-8", newline="")
-            reader = csv.DictReader(self.handle)
-            if reader.fieldnames == names:
-                self.rows = reader
-        except OSError:
-            pass
-        self._advance()
 
-    def _advance(self) -> None:
-        try:
-            self.current = next(self.rows, None)
-        except (csv.Error, UnicodeDecodeError):
-            self.current = None
+def _previous_rows(index: Path) -> Iterator[tuple[str, str, str]]:
+    """(name, descriptor digest, row as JSON) of each row of the index being replaced; nothing
+    when it is missing, unreadable or of another layout."""
+    names = [f["name"] for f in INDEX_SCHEMA["fields"]]
+    try:
+        with index.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames != names:
+                return
+            for row in reader:
+                yield row["name"], row["descriptor_sha256"], json.dumps(row, ensure_ascii=False)
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return
 
-    def row(self, name: str, digest: str) -> dict[str, str] | None:
-        while self.current is not None and self.current["name"] < name:
-            self._advance()
-        if self.current is not None and self.current["name"] == name:
-            row = self.current
-            self._advance()
-            return row if row["descriptor_sha256"] == digest else None
-        return None
 
-    def close(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
+def _spool_rows(out_dir: Path, base: str, spool: Spool) -> Iterator[tuple[str, str]]:
+    """(name, row as JSON) of every package: its previous row while its descriptor is the
+    same, else a row read from its files."""
+    for package in iter_package_dirs(out_dir):
+        descriptor = (package / "datapackage.json").read_bytes()
+        digest = hashlib.sha256(descriptor).hexdigest()
+        kept = spool.value(
+            "SELECT row FROM previous WHERE name = ? AND digest = ?", (package.name, digest)
+        )
+        row = json.loads(kept) if kept is not None else None
+        if row is None or row["uri"] != _uri(base, package.name):
+            row = index_row(package, base, descriptor)
+        yield package.name, json.dumps(row, ensure_ascii=False)
 
 
 def _file_resource(path: Path, **extra: Any) -> dict[str, Any]:
@@ -335,35 +334,34 @@ def build_catalog(out_dir: Path, folder: Path, base: str | None = None) -> int:
     b = base_uri(base)
     name = out_dir.resolve().name or "catalog"
     catalog = f"{b}id/catalog/{key(name)}"
-    previous = _Previous(out_dir / CATALOG / "index.csv")
     fields = [f["name"] for f in INDEX_SCHEMA["fields"]]
     count = 0
     modified = ""
     raw = folder / "catalog.raw.ttl"
-    try:
-        with (folder / "index.csv").open("w", encoding="utf-8", newline="") as index:
+    with Spool(_SPOOL) as spool:  # the rows, sorted by name on disk: memory stays flat
+        spool.insert(
+            "INSERT OR REPLACE INTO previous VALUES (?, ?, ?)",
+            _previous_rows(out_dir / CATALOG / "index.csv"),
+        )
+        spool.insert("INSERT INTO rows VALUES (?, ?)", _spool_rows(out_dir, b, spool))
+        with (
+            (folder / "index.csv").open("w", encoding="utf-8", newline="") as index,
+            raw.open("wb") as out,
+        ):
             writer = csv.DictWriter(index, fieldnames=fields, lineterminator="\r\n")
             writer.writeheader()
-
-            with raw.open("wb") as out:
-                chunk: list[Any] = []
-                for package in package_dirs(out_dir):
-                    descriptor = (package / "datapackage.json").read_bytes()
-                    digest = hashlib.sha256(descriptor).hexdigest()
-                    row = previous.row(package.name, digest)
-                    if row is None or row["uri"] != _uri(b, package.name):
-                        row = index_row(package, b, descriptor)
-                    writer.writerow(row)
-                    count += 1
-                    modified = max(modified, row["created"])
-                    chunk.extend(_package_triples(row, b, catalog))
-                    if count % CHUNK == 0:  # bounded memory: the prefixes repeat per chunk
-                        ox.serialize(chunk, out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-                        chunk = []
-                chunk.extend(_catalog_triples(catalog, name, modified))
-                ox.serialize(chunk, out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    finally:
-        previous.close()
+            chunk: list[Any] = []
+            for (text,) in spool.rows("SELECT row FROM rows ORDER BY name"):
+                row = json.loads(text)
+                writer.writerow(row)
+                count += 1
+                modified = max(modified, row["created"])
+                chunk.extend(_package_triples(row, b, catalog))
+                if count % CHUNK == 0:  # bounded memory: the prefixes repeat per chunk
+                    ox.serialize(chunk, out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+                    chunk = []
+            chunk.extend(_catalog_triples(catalog, name, modified))
+            ox.serialize(chunk, out, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     with (
         raw.open(encoding="utf-8") as source,
         (folder / "catalog.ttl").open("w", encoding="utf-8", newline="") as ttl,

@@ -34,10 +34,10 @@ import click
 
 from opendata import __version__
 from opendata.audit import AuditReport, audit_package, check_record
-from opendata.batch import Options, plan, run
+from opendata.batch import Options, Plan, plan, run
 from opendata.catalog import write_catalog
 from opendata.convert import ConvertResult
-from opendata.errors import OpendataError
+from opendata.errors import OpendataError, shown
 from opendata.progress import Progress
 from opendata.publish import PublishResult, publish
 from opendata.reader import document_lines
@@ -53,7 +53,7 @@ def _location(file: str, line: int, page: int | None) -> str:
 
 
 def _print_convert(result: ConvertResult, verbose: bool) -> None:
-    what = " + ".join(result.inputs)
+    what = " + ".join(shown(i) for i in result.inputs)
     if result.error is not None:
         click.echo(f"error: {result.error}", err=True)
         return
@@ -82,6 +82,48 @@ def _print_convert(result: ConvertResult, verbose: bool) -> None:
 @click.version_option(__version__, prog_name="opendata")
 def cli() -> None:
     """Turn Chinese budget disclosures (部门预算/决算) into open, linked, validated data."""
+
+
+def _convert(
+    the_plan: Plan,
+    jobs: int | None,
+    scheduler: str | None,
+    verbose: bool,
+    progress: bool | None,
+    base: str | None,
+) -> int:
+    """Run the plan, print each result and the catalogue; the worst exit code."""
+    if scheduler is not None:
+        from opendata.distributed import run_on_dask
+
+        results = run_on_dask(the_plan, scheduler)
+    else:
+        results = run(the_plan, jobs=jobs)
+    show = progress if progress is not None else sys.stderr.isatty()
+    worst = 0
+    try:
+        with Progress(the_plan.count + len(the_plan.errors), show) as bar:
+            for result in results:
+                with bar.printing():
+                    _print_convert(result, verbose)
+                bar.update(result)
+                if result.error is not None:
+                    worst = max(worst, result.error.exit_code)
+                elif result.errors:
+                    worst = max(worst, EXIT_FINDINGS)
+        if the_plan.leftovers:
+            click.echo(
+                f"cleaned up after an interrupted run: {', '.join(the_plan.leftovers)}", err=True
+            )
+        if the_plan.batch and the_plan.count:
+            catalog = write_catalog(the_plan.options.out_dir, base)
+            click.echo(
+                f"catalogue: {catalog.path} ({catalog.packages} packages) [{catalog.status}]"
+            )
+    except OpendataError as exc:  # the run as a whole: the folder is locked, no scheduler …
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    return worst
 
 
 @cli.command("convert")
@@ -154,37 +196,8 @@ def convert_command(
     INPUTS are files, folders (every *.pdf and *.txt below them) or quoted glob patterns.
     """
     options = Options(out_dir, name=name, created=created, strict=strict, base=base)
-    the_plan = plan(list(inputs), options, as_one=as_one, batch=batch, force=force)
-    if scheduler is not None:
-        from opendata.distributed import run_on_dask
-
-        results = run_on_dask(the_plan, scheduler)
-    else:
-        results = run(the_plan, jobs=jobs)
-    show = progress if progress is not None else sys.stderr.isatty()
-    worst = 0
-    try:
-        with Progress(len(the_plan.jobs) + len(the_plan.errors), show) as bar:
-            for result in results:
-                with bar.printing():
-                    _print_convert(result, verbose)
-                bar.update(result)
-                if result.error is not None:
-                    worst = max(worst, result.error.exit_code)
-                elif result.errors:
-                    worst = max(worst, EXIT_FINDINGS)
-        if the_plan.leftovers:
-            click.echo(
-                f"cleaned up after an interrupted run: {', '.join(the_plan.leftovers)}", err=True
-            )
-        if the_plan.batch and the_plan.jobs:
-            catalog = write_catalog(out_dir, base)
-            click.echo(
-                f"catalogue: {catalog.path} ({catalog.packages} packages) [{catalog.status}]"
-            )
-    except OpendataError as exc:  # the run as a whole: the folder is locked, no scheduler …
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+    with plan(list(inputs), options, as_one=as_one, batch=batch, force=force) as the_plan:
+        worst = _convert(the_plan, jobs, scheduler, verbose, progress, base)
     if worst:
         sys.exit(worst)
 

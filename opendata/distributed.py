@@ -17,6 +17,7 @@ Requires the ``distributed`` extra: ``pip install 'opendata[distributed]'``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
 from opendata.batch import Job, Plan, WorkerError, convert_job
 from opendata.convert import ConvertResult
@@ -51,9 +52,9 @@ def run_on_dask(the_plan: Plan, address: str, *, timeout: str = "30s") -> Iterat
     ``timeout`` is how long to try to reach the scheduler.
     """
     yield from the_plan.errors
-    if not the_plan.jobs:
+    if not the_plan.count:
         return
-    out_dir = the_plan.jobs[0].options.out_dir
+    out_dir = the_plan.options.out_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -67,17 +68,15 @@ def run_on_dask(the_plan: Plan, address: str, *, timeout: str = "30s") -> Iterat
             claims = FileClaims.new(out_dir)
             try:
                 threads = sum(client.nthreads().values()) or 1
-                todo = [Job(j.paths, j.options, j.known, claims) for j in the_plan.jobs]
-                todo.reverse()
+                todo = (Job(j.paths, j.options, j.known, claims) for j in the_plan.jobs())
                 jobs = {}
 
-                def submit() -> object:
-                    job = todo.pop()
+                def submit(job: Job) -> object:
                     future = client.submit(convert_job, job, pure=False)
                     jobs[future.key] = job
                     return future
 
-                first = [submit() for _ in range(min(len(todo), TASKS_PER_THREAD * threads))]
+                first = [submit(job) for job in islice(todo, TASKS_PER_THREAD * threads)]
                 pending = as_completed(first, loop=client.loop)
                 for future in pending:
                     job = jobs.pop(future.key)
@@ -92,8 +91,9 @@ def run_on_dask(the_plan: Plan, address: str, *, timeout: str = "30s") -> Iterat
                             ),
                         )
                     future.release()
-                    if todo:
-                        pending.add(submit())
+                    job = next(todo, None)
+                    if job is not None:
+                        pending.add(submit(job))
             finally:
                 claims.remove()
     finally:

@@ -8,7 +8,14 @@ the exit code in its ``exit_code`` attribute (documented in the README).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+
+def shown(path: Path | str) -> str:
+    """A path as text to print or record: bytes of its name that are not UTF-8 (a file named
+    on another system) as ``\\xNN`` escapes, so that no output is broken by them."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 class OpendataError(Exception):
@@ -18,7 +25,7 @@ class OpendataError(Exception):
 
     def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None):
         self.message = message
-        self.path = str(path) if path is not None else None
+        self.path = shown(path) if path is not None else None
         self.line = line
         super().__init__(str(self))
 

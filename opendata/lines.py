@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from opendata.errors import InputError
+from opendata.errors import InputError, shown
 
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff（）“”])[ \u3000]+(?=[\u3400-\u9fff（）“”])")
 
@@ -45,6 +45,12 @@ class Line:
 def mend_spaces(text: str) -> str:
     """Remove spaces between CJK characters (``科目 编码`` → ``科目编码``, ``项 目`` → ``项目``)."""
     return _CJK_SPACE.sub("", text.strip())
+
+
+def source_name(path: Path) -> str:
+    """A source file's name as the model and the package record it: printable text whatever
+    bytes the name has (bytes that are not UTF-8 are kept as ``\\xNN`` escapes)."""
+    return shown(path.name)
 
 
 def sha256_file(path: Path) -> str:

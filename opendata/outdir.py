@@ -1,6 +1,6 @@
 """The output folder of a batch run: what is already there, leftovers, a lock and name claims.
 
-The packages are the truth. :func:`scan_packages` reads each package's ``datapackage.json``
+The packages are the truth. :func:`read_known` reads a package's ``datapackage.json``
 (its ``sources`` with their SHA-256 and its ``opendata_version``), so a document whose file
 names, bytes and toolkit version match a package is known to be converted already: no state
 file can disagree with what is on disk, and a run killed at any moment needs no repair.
@@ -21,10 +21,12 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from opendata.errors import OutputError
+from opendata.spool import Spool
 
 CATALOG = "catalog"  # OUT/catalog/ holds the corpus catalogue, not a package
 STATE = ".opendata"  # OUT/.opendata/ holds the claims of running batches
@@ -43,18 +45,22 @@ class Known:
     reader_errors: int
 
 
+def iter_package_dirs(out_dir: Path) -> Iterator[Path]:
+    """Every package folder in ``out_dir`` (not hidden, not the catalogue), as listed."""
+    if not out_dir.is_dir():
+        return
+    with os.scandir(out_dir) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == CATALOG:
+                continue
+            path = Path(entry.path)
+            if entry.is_dir() and (path / "datapackage.json").is_file():
+                yield path
+
+
 def package_dirs(out_dir: Path) -> list[Path]:
     """Every package folder in ``out_dir`` (not hidden, not the catalogue), sorted by name."""
-    if not out_dir.is_dir():
-        return []
-    return sorted(
-        p
-        for p in out_dir.iterdir()
-        if not p.name.startswith(".")
-        and p.name != CATALOG
-        and p.is_dir()
-        and (p / "datapackage.json").is_file()
-    )
+    return sorted(iter_package_dirs(out_dir))
 
 
 def read_known(folder: Path) -> Known | None:
@@ -66,16 +72,6 @@ def read_known(folder: Path) -> Known | None:
         return Known(folder.name, sources, str(descriptor.get("opendata_version")), errors)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def scan_packages(out_dir: Path) -> dict[SourceKey, list[Known]]:
-    """The packages in ``out_dir`` by their sources."""
-    index: dict[SourceKey, list[Known]] = {}
-    for folder in package_dirs(out_dir):
-        known = read_known(folder)
-        if known is not None:
-            index.setdefault(known.sources, []).append(known)
-    return index
 
 
 def clean_leftovers(out_dir: Path) -> list[str]:
@@ -164,14 +160,14 @@ class FileClaims:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             draft = self.folder / f".{name}.{uuid.uuid4().hex}"
-            draft.write_text(who, encoding="utf-8")
+            draft.write_bytes(os.fsencode(who))  # any file name
         except OSError:
             return None  # the folder cannot be written: writing the package will say so
         try:
             os.link(draft, claim)  # atomic, and the claim is whole when it appears
         except FileExistsError:
             try:
-                owner = claim.read_text(encoding="utf-8")
+                owner = os.fsdecode(claim.read_bytes())
             except OSError:
                 owner = ""
             return None if owner == who else owner or "another document"
@@ -187,17 +183,19 @@ class FileClaims:
             self.folder.parent.rmdir()
 
 
-@dataclass
 class MemoryClaims:
-    """Package names taken in one run, when every document is converted in this process."""
+    """Package names taken in one run, when every document is converted in this process
+    (kept in a :class:`~opendata.spool.Spool`, not in memory, however many there are)."""
 
-    taken: dict[str, str]
+    def __init__(self) -> None:
+        self.spool = Spool("CREATE TABLE taken (name TEXT PRIMARY KEY, who BLOB)")
 
     def claim(self, name: str, who: str) -> str | None:
-        if name in self.taken:
-            return self.taken[name]
-        self.taken[name] = who
+        owner = self.spool.value("SELECT who FROM taken WHERE name = ?", (name,))
+        if owner is not None:
+            return os.fsdecode(owner) if owner != os.fsencode(who) else None
+        self.spool.db.execute("INSERT INTO taken VALUES (?, ?)", (name, os.fsencode(who)))
         return None
 
     def remove(self) -> None:
-        self.taken.clear()
+        self.spool.close()

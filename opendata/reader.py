@@ -13,7 +13,7 @@ from pathlib import Path
 from opendata import narrative
 from opendata.catalogue import TableKind, find_kind, find_kinds, kind_by_key, normalise_title
 from opendata.errors import InputError
-from opendata.lines import Line, is_pdf, read_lines, sha256_file
+from opendata.lines import Line, is_pdf, read_lines, sha256_file, source_name
 from opendata.model import Document, Finding, OrgUnit, Section, Source
 from opendata.performance import overall_targets, project_title, read_project
 from opendata.tables import (
@@ -34,13 +34,13 @@ TABLE_NUMBER_RE = re.compile(
 def read_document(*paths: Path | str) -> Document:
     """Read one disclosure from one or more files (tables and narrative published apart)."""
     files = [Path(p) for p in paths]
-    doc = Document([f.name for f in files], {})
+    doc = Document([source_name(f) for f in files], {})
     names: dict[str, str] = {}  # department name candidates: "key", "code", "title"
     for path in files:
         lines, notes = _lines_of(path)
-        doc.sha256[path.name] = sha256_file(path)
+        doc.sha256[source_name(path)] = sha256_file(path)
         doc.findings.extend(notes)
-        _read_lines(lines, path.name, doc, names)
+        _read_lines(lines, source_name(path), doc, names)
     doc.department = names.get("key") or names.get("code") or names.get("title")
     if doc.year is None:  # a year printed in a table title: 2019年政府采购预算表
         years = [m.group(1) for t in doc.tables if (m := re.search(r"((?:19|20)\d\d)年", t.title))]
@@ -55,7 +55,7 @@ def read_document(*paths: Path | str) -> Document:
                 "no-tables",
                 "no disclosure table in this document: "
                 "narrative only (convert it with its tables using --as-one)",
-                Source(files[0].name, 1, None),
+                Source(source_name(files[0]), 1, None),
                 severity="warning",
             )
         )
@@ -85,13 +85,13 @@ def _lines_of(path: Path) -> tuple[list[Line], list[Finding]]:
 
         lines, notes = read_pdf_lines(path)
         return lines, [
-            Finding("page-unreadable", message, Source(path.name, 0, page))
+            Finding("page-unreadable", message, Source(source_name(path), 0, page))
             for message, page in notes
         ]
     text_lines, text_notes = read_lines(path)
     last = text_lines[-1].number if text_lines else 1
     return text_lines, [
-        Finding("truncated", note, Source(path.name, last, None), severity="error")
+        Finding("truncated", note, Source(source_name(path), last, None), severity="error")
         for note in text_notes
     ]
 
