@@ -583,28 +583,47 @@ _RDF_TYPE = RDF.type[1]
 _XSD_STRING = XSD.string[1]
 
 
+@lru_cache(maxsize=131072)
+def _json_value(term: Plain) -> str:
+    """An object term as the JSON text of its JSON-LD value (compact IRI, language, type)."""
+    key_, text, language, datatype = term
+    if key_.startswith("<"):
+        value: object = {"@id": _compact(text)}
+    elif language:
+        value = {"@value": text, "@language": language}
+    elif datatype is not None and datatype != _XSD_STRING:
+        value = {"@value": text, "@type": _compact(datatype)}
+    else:
+        value = text
+    return json.dumps(value, ensure_ascii=False)
+
+
+@lru_cache(maxsize=65536)
+def _json_key(iri: str) -> str:
+    return json.dumps(_compact(iri), ensure_ascii=False)
+
+
 def _jsonld(triples: list[tuple[tuple[str, str, str | None, str | None], ...]]) -> str:
-    """Flattened JSON-LD: one node per subject, compact IRIs through the context."""
-    nodes: dict[str, dict[str, object]] = {}
+    """Flattened JSON-LD: one node per subject and per line, compact IRIs through the context.
+
+    Each term's JSON text is made once (and remembered across packages); a node's line is
+    joined from them exactly as ``json.dumps`` would write the node."""
+    nodes: dict[str, dict[str, list[str]]] = {}
+    type_key = '"@type"'
     for s, p, o in triples:
         node = nodes.get(s[1])
         if node is None:
-            node = nodes[s[1]] = {"@id": _compact(s[1])}
+            node = nodes[s[1]] = {'"@id"': [_json_key(s[1])]}
         if p[1] == _RDF_TYPE:
-            node.setdefault("@type", []).append(_compact(o[1]))  # type: ignore[union-attr]
-            continue
-        key_, text, language, datatype = o
-        if key_.startswith("<"):
-            value: object = {"@id": _compact(text)}
-        elif language:
-            value = {"@value": text, "@language": language}
-        elif datatype is not None and datatype != _XSD_STRING:
-            value = {"@value": text, "@type": _compact(datatype)}
+            node.setdefault(type_key, []).append(_json_key(o[1]))
         else:
-            value = text
-        node.setdefault(_compact(p[1]), []).append(value)  # type: ignore[union-attr]
-    # one node per line, written by json's C encoder (indenting falls back to the slow one)
-    graph = ",\n".join(json.dumps(n, ensure_ascii=False) for n in nodes.values())
+            node.setdefault(_json_key(p[1]), []).append(_json_value(o))
+    lines = []
+    for node in nodes.values():
+        (subject,) = node.pop('"@id"')
+        fields = [f'"@id": {subject}'] + [f"{k}: [{', '.join(v)}]" for k, v in node.items()]
+        lines.append("{" + ", ".join(fields) + "}")
+    graph = ",\n".join(lines)
     context = json.dumps(CONTEXT, ensure_ascii=False)
     return f'{{"@context": {context},\n"@graph": [\n{graph}\n]}}\n'
 
