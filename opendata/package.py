@@ -24,9 +24,10 @@ from typing import Any
 from opendata import __version__
 from opendata.audit import AuditReport, audit_document
 from opendata.errors import OutputError
+from opendata.graphfiles import serialise
 from opendata.kinds import KINDS_BY_KEY
 from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Document, Table
-from opendata.rdf import package_graph, serialise
+from opendata.rdf import package_graph
 from opendata.schemas import Schema, all_schemas, generic_schema, schema_text, shapes_text
 from opendata.tables import classify_label
 
