@@ -13,12 +13,17 @@ over, measures:
   each): seconds, and how many were converted and skipped.
 
 Prints one table. Peak memory that does not grow with N is the point.
+
+``--parent 10000 100000`` measures the parent alone at sizes too large to convert here: N
+one-line documents whose packages (stand-ins made from one real package) are already in the
+output folder, so a run plans, skips and catalogues them all without converting any.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -123,6 +128,61 @@ def one_run(src: Path, out: Path, jobs: int, trace: bool) -> dict[str, float]:
     }
 
 
+def make_converted(src: Path, out: Path, n: int, template: Path) -> None:
+    """N one-line documents and, for each, a package in ``out`` that says it was converted from
+    them by this version: a copy of ``template``'s descriptor with the document's name and
+    SHA-256 as its source (and its facts table linked), so that a run skips them all. The
+    parent's work at corpus scale (plan, skip, catalogue) without converting anything."""
+    import hashlib
+
+    from opendata import __version__
+
+    descriptor = json.loads((template / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["opendata_version"] = __version__
+    for i in range(n):
+        sub = src / f"{i // 1000:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        body = f"document {i}\n".encode()
+        name = f"doc-{i:06d}.txt"
+        (sub / name).write_bytes(body)
+        digest = hashlib.sha256(body).hexdigest()
+        descriptor["sources"] = [{"title": name, "path": name, "sha256": digest}]
+        package = out / f"package-{i:06d}"
+        (package / "data").mkdir(parents=True)
+        (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        os.link(template / "data" / "facts.csv", package / "data" / "facts.csv")
+
+
+def parent_only(work: Path, sizes: list[int], jobs: int) -> None:
+    """``--parent``: the parent alone at each N, every document unchanged (see
+    :func:`make_converted`)."""
+    src, out = work / "in-100", work / "out-100"
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    make_synthetic(src, 1)
+    in_child(src, out, jobs)
+    template = next(p for p in out.iterdir() if (p / "data" / "facts.csv").is_file())
+    print(
+        f"{'N':>7} {'rerun s':>8} {'plan s':>7} {'catalog s':>10} "
+        f"{'parent MB':>10} {'traced MB':>10}"
+    )
+    for n in sizes:
+        src, out = work / f"in-parent-{n}", work / f"out-parent-{n}"
+        shutil.rmtree(src, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        make_converted(src, out, n, template)
+        in_child(src, out, jobs)  # writes the catalogue once
+        run = in_child(src, out, jobs, trace=True)
+        assert run["skipped"] == n, run
+        print(
+            f"{n:>7} {run['total_s']:>8.1f} {run['plan_s']:>7.1f} {run['catalog_s']:>10.1f} "
+            f"{run['parent_rss_mb']:>10.0f} {run['parent_traced_mb']:>10.1f}",
+            flush=True,
+        )
+        shutil.rmtree(src, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def in_child(src: Path, out: Path, jobs: int, trace: bool = False) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, __file__, "--one", str(src), str(out), "--jobs", str(jobs)]
@@ -144,6 +204,14 @@ def main() -> None:
         action="store_true",
         help="Synthetic disclosures (benchmarks/synthetic.py) instead of copies of the sample.",
     )
+    parser.add_argument(
+        "--parent",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="Measure the parent alone (plan, skip, catalogue) on N unchanged documents whose "
+        "packages are stand-ins: corpus sizes too large to convert here (e.g. 10000 100000).",
+    )
     parser.add_argument("--one", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -151,6 +219,13 @@ def main() -> None:
         print(json.dumps(one_run(args.one[0], args.one[1], args.jobs, args.trace)))
         return
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    if args.parent:
+        try:
+            parent_only(work, args.parent, args.jobs)
+        finally:
+            if args.keep is None:
+                shutil.rmtree(work, ignore_errors=True)
+        return
     rows = []
     try:
         for n in args.n:
