@@ -83,7 +83,9 @@ def clean_leftovers(out_dir: Path) -> list[str]:
     done: list[str] = []
     if not out_dir.is_dir():
         return done
-    for entry in sorted(out_dir.iterdir()):
+    with os.scandir(out_dir) as listing:  # only hidden names matter: nothing else is kept
+        hidden = sorted(Path(e.path) for e in listing if _STAGING.match(e.name))
+    for entry in hidden:
         match = _STAGING.match(entry.name)
         if not match or not entry.is_dir() or entry.is_symlink():
             continue
