@@ -144,13 +144,31 @@ class _Shapes:
         self.g.bulk_load(text.encode("utf-8"), ox.RdfFormat.TURTLE)
         self.ox = ox
         self._check_vocabulary()
-        self.shapes = [self.node_shape(s) for s in self._node_shapes()]
+        self.node_shapes: set[Any] = set()  # the nodes compiled as node shapes
+        declared = self._node_shapes()
+        self.shapes = [self.node_shape(s) for s in declared]
+        self._check_structure(set(declared))
 
     def _check_vocabulary(self) -> None:
         for quad in self.g:
             p = quad.predicate.value
             if p.startswith(SH) and p[len(SH) :] not in KNOWN:
                 raise UnsupportedShape(f"the shapes use sh:{p[len(SH) :]}, not implemented here")
+
+    def _check_structure(self, declared: set[Any]) -> None:
+        """Refuse shapes this engine would not check as SHACL does: a target on a node that is
+        not a declared sh:NodeShape (SHACL checks any shape with a target; this engine only
+        those), sh:property on a property shape, sh:path on a node shape."""
+        for name in ("targetClass", "target"):
+            for quad in self.g.quads_for_pattern(None, self.ox.NamedNode(SH + name), None):
+                if quad.subject not in declared:
+                    raise UnsupportedShape(f"sh:{name} on {quad.subject}, not a sh:NodeShape")
+        for quad in self.g.quads_for_pattern(None, self.ox.NamedNode(SH + "property"), None):
+            if quad.subject not in self.node_shapes:
+                raise UnsupportedShape(f"sh:property on {quad.subject}, not a node shape")
+        for node in self.node_shapes:
+            if self.one(node, SH + "path") is not None:
+                raise UnsupportedShape(f"sh:path on the node shape {node}")
 
     def _node_shapes(self) -> list[Any]:
         rows = self.g.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{SH}NodeShape> }} ORDER BY STR(?s)")
@@ -193,6 +211,7 @@ class _Shapes:
         return "\n".join(lines)
 
     def node_shape(self, node: Any) -> Shape:
+        self.node_shapes.add(node)
         shape = Shape(node)
         for cls in self.objects(node, SH + "targetClass"):
             shape.classes.append(str(cls))
