@@ -1,67 +1,71 @@
-"""A fast SHACL validator for the package graph: the shapes compiled to SPARQL, run by pyoxigraph.
+"""A fast SHACL validator for the package graph: the shapes checked in Python over indexes of
+the data graph, which pyoxigraph has read.
 
-pySHACL takes about 4 s for the sample's 7,800 triples (it re-evaluates each constraint for
-each focus node in Python); pyrudof's native engine about 0.7 s. This engine compiles each
-constraint of the shapes into one SPARQL query that selects only the violations, and pyoxigraph
-(Rust) answers all of them in a few tens of milliseconds. It implements exactly the SHACL Core
-features our shapes use, plus SHACL-AF SPARQL targets, and refuses a shapes graph that uses
-anything else (:class:`UnsupportedShape`), so it can never pass a graph by ignoring a
-constraint. pySHACL stays the referee: ``opendata validate --engine pyshacl`` runs it, and the
-tests check that both give the same results on good and broken graphs.
+pySHACL takes about 4 s for the sample's 7,800 triples (it builds rdflib terms and re-evaluates
+each constraint for each focus node through rdflib's store); pyrudof's native engine about
+0.7 s. This engine lets pyoxigraph (Rust) read the graph into a store and write it back as
+N-Triples, which are split into plain strings: each term in N-Triples syntax, indexed by
+predicate, then subject (and, for an inverse path or class membership, by object). The shapes
+(:mod:`opendata.shacl_shapes`) are then checked on those strings: a few dictionary look-ups
+and string tests per focus node and constraint. Only SHACL-AF SPARQL targets (``sh:select``)
+are asked of pyoxigraph's SPARQL engine, in the same store. Terms are read back from the store
+on purpose: a focus node a SPARQL target selects is written exactly like the same node in the
+index, and literals are compared as the store keeps them (pyoxigraph writes a valid
+``"01"^^xsd:integer`` as ``"1"``).
 
-Supported: targets ``sh:targetClass`` and ``sh:target`` [``sh:SPARQLTarget``]; node constraints
-``sh:class``, ``sh:property``, ``sh:or``, ``sh:message``; property paths (an IRI or
-``sh:inversePath``); ``sh:minCount``, ``sh:maxCount``, ``sh:datatype``, ``sh:class``,
-``sh:nodeKind sh:IRI``, ``sh:pattern``, ``sh:in``, ``sh:hasValue``, ``sh:minLength``,
-``sh:uniqueLang``, ``sh:or`` and ``sh:node`` on values.
+It implements exactly the SHACL Core features our shapes use, plus SHACL-AF SPARQL targets, and
+refuses a shapes graph that uses anything else (:class:`UnsupportedShape`), so it can never
+pass a graph by ignoring a constraint. pySHACL stays the referee: ``opendata validate --engine
+pyshacl`` runs it, and the tests check that both give the same results on good and broken
+graphs.
+
+Supported: targets ``sh:targetClass`` (SHACL instances: ``rdf:type/rdfs:subClassOf*``) and
+``sh:target`` [``sh:SPARQLTarget``]; node constraints ``sh:class``, ``sh:property``, ``sh:or``,
+``sh:message``; property paths (an IRI or ``sh:inversePath``); ``sh:minCount``,
+``sh:maxCount`` (distinct values), ``sh:datatype``, ``sh:class``, ``sh:nodeKind sh:IRI``,
+``sh:pattern`` (on the IRI or the lexical form), ``sh:in`` and ``sh:hasValue`` (the same RDF
+term), ``sh:minLength``, ``sh:uniqueLang``, ``sh:or`` and ``sh:node`` on values.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from opendata.errors import OpendataError
+from opendata.shacl_shapes import (
+    COMPONENT,
+    RDF,
+    RDF_TYPE,
+    SUBCLASS,
+    XSD_STRING,
+    Constraint,
+    Shape,
+    UnsupportedShape,
+    compile_shapes,
+)
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
-RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
-RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
-SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
-#: Predicates of a shape this engine understands; anything else in the sh: namespace is refused.
-KNOWN = {
-    "targetClass",
-    "target",
-    "property",
-    "path",
-    "minCount",
-    "maxCount",
-    "datatype",
-    "class",
-    "nodeKind",
-    "pattern",
-    "in",
-    "hasValue",
-    "minLength",
-    "uniqueLang",
-    "or",
-    "node",
-    "message",
-    "declare",
-    "prefixes",
-    "select",
-    "prefix",
-    "namespace",
-    "inversePath",
-}
+__all__ = [
+    "Shape",
+    "UnsupportedShape",
+    "Violation",
+    "compile_shapes",
+    "shapes_key",
+    "validate_ntriples",
+    "validate_store",
+]
 
-
-class UnsupportedShape(OpendataError):
-    """The shapes use a SHACL feature the fast engine does not implement."""
+TYPE = f"<{RDF_TYPE}>"
+SUBCLASS_OF = f"<{SUBCLASS}>"
+LANG_STRING = RDF + "langString"
+DIR_LANG_STRING = RDF + "dirLangString"
+_NONE: list[str] = []  # the value nodes of a focus node without any (never changed)
 
 
 @dataclass(frozen=True)
@@ -75,399 +79,298 @@ class Violation:
     value: str | None = None
 
 
-@dataclass
-class Shape:
-    """A node or property shape, compiled from the shapes graph."""
-
-    node: object
-    path: str | None = None  # SPARQL path expression for property shapes
-    path_iri: str | None = None
-    targets: list[str] = field(default_factory=list)  # SPARQL patterns binding ?this
-    constraints: list[tuple[str, object]] = field(default_factory=list)
-    properties: list[Shape] = field(default_factory=list)
-    message: str | None = None
+#: A violation as found, with terms in N-Triples syntax: focus, component, path, message, value.
+Found = tuple[str, str, str | None, str, str | None]
 
 
-def _term(t: object) -> str:
-    """A pyoxigraph term in SPARQL syntax."""
-    import pyoxigraph as ox
+# -- terms in N-Triples syntax (as pyoxigraph writes them) ------------------------------------
 
-    if isinstance(t, ox.NamedNode):
-        return f"<{t.value}>"
-    if isinstance(t, ox.Literal):
-        text = t.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        text = text.replace("\r", "\\r")
-        if t.language:
-            return f'"{text}"@{t.language}'
-        return f'"{text}"^^<{t.datatype.value}>'
-    if isinstance(t, ox.BlankNode):
-        return f"_:{t.value}"
-    raise UnsupportedShape(f"unexpected term {t!r}")
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_CHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
-class _Shapes:
-    """The shapes graph loaded into its own store, and the compiled shapes."""
-
-    def __init__(self, text: str) -> None:
-        import pyoxigraph as ox
-
-        self.g = ox.Store()
-        self.g.bulk_load(text.encode("utf-8"), ox.RdfFormat.TURTLE)
-        self.ox = ox
-        self._check_vocabulary()
-        self.shapes = [self.node_shape(s) for s in self._node_shapes()]
-        for shape in self.shapes:
-            _check_values(shape)
-
-    def _check_vocabulary(self) -> None:
-        for quad in self.g:
-            p = quad.predicate.value
-            if p.startswith(SH) and p[len(SH) :] not in KNOWN:
-                raise UnsupportedShape(f"the shapes use sh:{p[len(SH) :]}, not implemented here")
-
-    def _node_shapes(self) -> list[object]:
-        rows = self.g.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{SH}NodeShape> }} ORDER BY STR(?s)")
-        return [r["s"] for r in rows]
-
-    def objects(self, s: object, p: str) -> list[object]:
-        return [q.object for q in self.g.quads_for_pattern(s, self.ox.NamedNode(p), None)]
-
-    def one(self, s: object, p: str) -> object | None:
-        values = self.objects(s, p)
-        return values[0] if values else None
-
-    def items(self, head: object) -> list[object]:
-        out = []
-        while not (isinstance(head, self.ox.NamedNode) and head.value == RDF_NIL):
-            out.append(self.one(head, RDF_FIRST))
-            head = self.one(head, RDF_REST)
-            if head is None:
-                raise UnsupportedShape("a malformed RDF list in the shapes")
-        return out
-
-    def path(self, node: object) -> tuple[str, str]:
-        if isinstance(node, self.ox.NamedNode):
-            return f"<{node.value}>", node.value
-        inverse = self.one(node, SH + "inversePath")
-        if isinstance(inverse, self.ox.NamedNode):
-            return f"^<{inverse.value}>", f"^{inverse.value}"
-        raise UnsupportedShape("only IRI and sh:inversePath paths are implemented")
-
-    def _prefixes(self, node: object) -> str:
-        lines = []
-        for owner in self.objects(node, SH + "prefixes"):
-            for declaration in self.objects(owner, SH + "declare"):
-                prefix = self.one(declaration, SH + "prefix")
-                namespace = self.one(declaration, SH + "namespace")
-                lines.append(f"PREFIX {prefix.value}: <{namespace.value}>")  # type: ignore[union-attr]
-        return "\n".join(lines)
-
-    def node_shape(self, node: object) -> Shape:
-        shape = Shape(node)
-        for cls in self.objects(node, SH + "targetClass"):
-            shape.targets.append(f"?this <{RDF_TYPE}>/<{SUBCLASS}>* {_term(cls)} .")
-        for target in self.objects(node, SH + "target"):
-            select = self.one(target, SH + "select")
-            if select is None:
-                raise UnsupportedShape("only SPARQL targets (sh:select) are implemented")
-            shape.targets.append(("SPARQL", self._prefixes(target), select.value))  # type: ignore[arg-type]
-        self._constraints(node, shape)
-        shape.properties = [self.property_shape(p) for p in self.objects(node, SH + "property")]
-        message = self.one(node, SH + "message")
-        shape.message = message.value if message is not None else None  # type: ignore[union-attr]
-        return shape
-
-    def property_shape(self, node: object) -> Shape:
-        path_node = self.one(node, SH + "path")
-        if path_node is None:
-            raise UnsupportedShape("a property shape without sh:path")
-        path, iri = self.path(path_node)
-        shape = Shape(node, path=path, path_iri=iri)
-        self._constraints(node, shape)
-        message = self.one(node, SH + "message")
-        shape.message = message.value if message is not None else None  # type: ignore[union-attr]
-        return shape
-
-    def _constraints(self, node: object, shape: Shape) -> None:
-        for name in (
-            "minCount",
-            "maxCount",
-            "datatype",
-            "class",
-            "nodeKind",
-            "pattern",
-            "hasValue",
-            "minLength",
-            "uniqueLang",
-        ):
-            for value in self.objects(node, SH + name):
-                shape.constraints.append((name, value))
-        for head in self.objects(node, SH + "in"):
-            shape.constraints.append(("in", self.items(head)))
-        for head in self.objects(node, SH + "or"):
-            alternatives = [self.alternative(a) for a in self.items(head)]
-            shape.constraints.append(("or", alternatives))
-        for ref in self.objects(node, SH + "node"):
-            shape.constraints.append(("node", self.node_shape(ref)))
-
-    def alternative(self, node: object) -> Shape:
-        """A member of sh:or: a property shape (it has a path) or a node shape."""
-        if self.one(node, SH + "path") is not None:
-            return self.property_shape(node)
-        return self.node_shape(node)
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1) or match.group(2)
+    return chr(int(code, 16)) if code else _CHARS[match.group(3)]
 
 
-def _check_values(shape: Shape) -> None:
-    """Refuse now a value the engine cannot check (sh:nodeKind sh:Literal…), even where a graph
-    has no node for the shape to check it on."""
-    for name, value in shape.constraints:
-        if name in _FILTERS:
-            _condition(name, value)
-        for nested in value if isinstance(value, list) else [value]:
-            if isinstance(nested, Shape):
-                _check_values(nested)
-    for prop in shape.properties:
-        _check_values(prop)
+def _literal(term: str) -> tuple[str, str, str]:
+    """A literal's lexical form (unescaped), datatype IRI and language tag ("" if none)."""
+    last = term[-1]
+    if last == '"':
+        end, datatype, lang = len(term) - 1, XSD_STRING, ""
+    elif last == ">":
+        end = term.rindex('"^^<')
+        datatype, lang = term[end + 4 : -1], ""
+    else:
+        end = term.rindex('"@')
+        lang = term[end + 2 :]
+        datatype = DIR_LANG_STRING if "--" in lang else LANG_STRING
+    text = term[1:end]
+    if "\\" in text:
+        text = _ESCAPE.sub(_unescape, text)
+    return text, datatype, lang
 
 
-@lru_cache(maxsize=8)
-def compile_shapes(text: str) -> list[Shape]:
-    """The compiled shapes of a shapes graph (cached per process by its text)."""
-    return _Shapes(text).shapes
+def _datatype(term: str) -> str | None:
+    """DATATYPE(term): None for an IRI or a blank node."""
+    if term[0] != '"':
+        return None
+    last = term[-1]
+    if last == '"':
+        return XSD_STRING
+    if last == ">":
+        return term[term.rindex('"^^<') + 4 : -1]
+    return DIR_LANG_STRING if "--" in term[term.rindex('"@') :] else LANG_STRING
 
 
-COMPONENT = {
-    "minCount": "MinCountConstraintComponent",
-    "maxCount": "MaxCountConstraintComponent",
-    "datatype": "DatatypeConstraintComponent",
-    "class": "ClassConstraintComponent",
-    "nodeKind": "NodeKindConstraintComponent",
-    "pattern": "PatternConstraintComponent",
-    "in": "InConstraintComponent",
-    "hasValue": "HasValueConstraintComponent",
-    "minLength": "MinLengthConstraintComponent",
-    "uniqueLang": "UniqueLangConstraintComponent",
-    "or": "OrConstraintComponent",
-    "node": "NodeConstraintComponent",
-}
+def _string(term: str) -> str:
+    """STR(term) of an IRI or a literal."""
+    return term[1:-1] if term[0] == "<" else _literal(term)[0]
 
 
-_INSTANCE_PATH = f"<{RDF_TYPE}>/<{SUBCLASS}>*"
+def _language(term: str) -> str:
+    """LANG(term): the language tag without a direction, "" if none."""
+    if term[0] != '"' or term[-1] in '">':
+        return ""
+    return term[term.rindex('"@') + 2 :].split("--", 1)[0].lower()
 
 
-class _Run:
-    """One validation of a data store against compiled shapes."""
+def _sparql(term: str) -> str:
+    """A term in N-Triples syntax written as violations always wrote it (SPARQL syntax, an
+    explicit ^^xsd:string, only \\ " newline and carriage return escaped)."""
+    if term[0] != '"':
+        return term
+    text, datatype, lang = _literal(term)
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    text = text.replace("\r", "\\r")
+    if lang:
+        return f'"{text}"@{lang.split("--", 1)[0]}'
+    return f'"{text}"^^<{datatype}>'
 
-    def __init__(self, store: object) -> None:
+
+# -- the checks -------------------------------------------------------------------------------
+
+
+def _value_test(constraint: Constraint, graph: _Graph) -> Callable[[str], bool]:
+    """A test that is true for a value node violating a value constraint."""
+    name, arg = constraint.name, constraint.arg
+    if name == "datatype":
+        if arg in (XSD_STRING, LANG_STRING, DIR_LANG_STRING):
+            return lambda v: _datatype(v) != arg
+        suffix = f'"^^<{arg}>'  # only a literal of that datatype ends so: an IRI has no "
+        return lambda v: not v.endswith(suffix)
+    if name == "class":
+        members = graph.instances(arg)
+        return lambda v: v not in members
+    if name == "nodeKind":
+        return lambda v: v[0] != "<"
+    if name == "pattern":
+        search = arg.search
+        return lambda v: v[0] == "_" or search(_string(v)) is None
+    if name == "in":
+        return lambda v: v not in arg
+    if name == "minLength":
+        return lambda v: v[0] == "_" or len(_string(v)) < arg
+    raise UnsupportedShape(f"sh:{name} is not implemented")
+
+
+def _shared_language(values: list[str]) -> bool:
+    seen = set()
+    for v in values:
+        lang = _language(v)
+        if lang:
+            if lang in seen:
+                return True
+            seen.add(lang)
+    return False
+
+
+class _Graph:
+    """The data graph's triples as strings in N-Triples syntax, indexed for the checks."""
+
+    def __init__(self, store: ox.Store, predicates: frozenset[str]) -> None:
         import pyoxigraph as ox
 
         self.store = store
-        self.ox = ox
-        # SHACL's instances of a class are its rdf:type/rdfs:subClassOf* members; in a data graph
-        # without rdfs:subClassOf (a package graph) that is rdf:type alone, which pyoxigraph
-        # answers two to three times faster than the path
-        self.direct = not store.query(f"ASK {{ ?a <{SUBCLASS}> ?b }}")  # type: ignore[attr-defined]
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+        lines = data.decode().split(" .\n")  # a newline in a literal is written \n
+        lines.pop()
+        self.triples = len(lines)
+        index: dict[str, dict[str, list[str]]] = {p: {} for p in predicates}
+        get = index.get
+        for line in lines:
+            s, p, o = line.split(" ", 2)
+            by_subject = get(p)
+            if by_subject is not None:
+                values = by_subject.get(s)
+                if values is None:
+                    by_subject[s] = [o]
+                else:
+                    values.append(o)
+        self.index = index
+        self._inverse: dict[str, dict[str, list[str]]] = {}
+        self._instances: dict[str, set[str]] = {}
 
-    def select(self, query: str) -> list[dict[str, str]]:
-        if self.direct:
-            query = query.replace(_INSTANCE_PATH, f"<{RDF_TYPE}>")
-        results = self.store.query(query)  # type: ignore[attr-defined]
-        names = [v.value for v in results.variables]
-        return [
-            {n: _term(row[n]) for n in names if row[n] is not None}  # type: ignore[index]
-            for row in results
-        ]
+    def by_object(self, predicate: str) -> dict[str, list[str]]:
+        """object -> subjects of the predicate's triples."""
+        inverse = self._inverse.get(predicate)
+        if inverse is None:
+            inverse = self._inverse[predicate] = {}
+            for s, objects in self.index[predicate].items():
+                for o in objects:
+                    inverse.setdefault(o, []).append(s)
+        return inverse
 
-    def focus_clause(self, shape: Shape, focus: set[str] | None) -> list[str]:
-        """Group patterns binding ?this: one per target, or VALUES over given nodes."""
-        if focus is not None:
-            if not focus:
-                return []
-            return ["VALUES ?this { " + " ".join(sorted(focus)) + " }"]
-        clauses = []
-        for target in shape.targets:
-            if isinstance(target, tuple):
-                _, prefixes, select = target
-                clauses.append(("PREFIXES", prefixes, "{ " + select + " }"))  # type: ignore[arg-type]
-            else:
-                clauses.append(target)
-        return clauses  # type: ignore[return-value]
+    def values(self, shape: Shape, focus: Iterable[str]) -> list[tuple[str, list[str]]]:
+        """Each focus node with its value nodes for a property shape (distinct: the store
+        holds each triple once)."""
+        predicate = shape.predicate or ""
+        get = (self.by_object(predicate) if shape.inverse else self.index[predicate]).get
+        return [(f, get(f, _NONE)) for f in focus]
 
-    def query(
-        self, clause: object, body: str, head: str = "SELECT DISTINCT ?this", tail: str = ""
-    ) -> str:
-        if isinstance(clause, tuple):
-            _, prefixes, sub = clause
-            return f"{prefixes}\n{head} WHERE {{ {sub} {body} }} {tail}"
-        return f"{head} WHERE {{ {clause} {body} }} {tail}"
+    def instances(self, cls: str) -> set[str]:
+        """The SHACL instances of a class: its rdf:type/rdfs:subClassOf* members."""
+        members = self._instances.get(cls)
+        if members is None:
+            classes, todo = {cls}, [cls]
+            subclasses = self.by_object(SUBCLASS_OF)
+            while todo:
+                for sub in subclasses.get(todo.pop(), ()):
+                    if sub not in classes:
+                        classes.add(sub)
+                        todo.append(sub)
+            typed = self.by_object(TYPE)
+            members = self._instances[cls] = {s for c in classes for s in typed.get(c, ())}
+        return members
 
-    def validate(self, shape: Shape, focus: set[str] | None = None) -> list[Violation]:
-        """Violations of a node shape on its targets (or on the given focus nodes)."""
-        out: list[Violation] = []
-        for clause in self.focus_clause(shape, focus):
-            if focus is None and not self.select(self.query(clause, "", tail="LIMIT 1")):
-                continue  # no focus node (no project, unit, finding…): nothing to violate
-            for name, value in shape.constraints:
-                out.extend(self.constraint(shape, None, clause, name, value))
-            for prop in shape.properties:
-                for name, value in self.screened(prop, clause):
-                    out.extend(self.constraint(prop, prop.path, clause, name, value))
+    def selected(self, query: str) -> set[str]:
+        """The nodes a SPARQL target selects (its ?this)."""
+        rows = self.store.query(query)
+        if "this" not in [v.value for v in rows.variables]:
+            raise UnsupportedShape("a SPARQL target that does not select ?this")
+        return {str(row["this"]) for row in rows if row["this"] is not None}
+
+
+class _Run:
+    """One validation of a data graph against compiled shapes."""
+
+    def __init__(self, graph: _Graph) -> None:
+        self.graph = graph
+
+    def focus_nodes(self, shape: Shape) -> set[str]:
+        focus: set[str] = set()
+        for cls in shape.classes:
+            focus |= self.graph.instances(cls)
+        for query in shape.selects:
+            focus |= self.graph.selected(query)
+        return focus
+
+    def validate(self, shape: Shape, focus: Iterable[str]) -> list[Found]:
+        """Violations of a node shape on the given focus nodes."""
+        focus = list(focus)
+        out: list[Found] = []
+        if not focus:
+            return out
+        for constraint in shape.constraints:
+            out.extend(self.constraint(shape, constraint, [(f, [f]) for f in focus]))
+        for prop in shape.properties:
+            pairs = self.graph.values(prop, focus)
+            for constraint in prop.constraints:
+                out.extend(self.constraint(prop, constraint, pairs))
         return out
 
-    def screened(self, prop: Shape, clause: object) -> list[tuple[str, object]]:
-        """The constraints of a property shape that may be violated: the counts and the value
-        filters are first asked in one query each (a valid graph answers both with nothing);
-        only when that finds something are they asked one by one, to name each violation."""
-        counts = [(n, v) for n, v in prop.constraints if n in ("minCount", "maxCount")]
-        filters = [(n, v) for n, v in prop.constraints if n in _FILTERS]
-        rest = [c for c in prop.constraints if c not in counts and c not in filters]
-        if len(counts) > 1:
-            having = " || ".join(
-                f"COUNT(DISTINCT ?v) {'<' if n == 'minCount' else '>'} {int(v.value)}"  # type: ignore[attr-defined]
-                for n, v in counts
-            )
-            q = self.query(
-                clause,
-                f"OPTIONAL {{ ?this {prop.path} ?v . }}",
-                head="SELECT ?this",
-                tail=f"GROUP BY ?this HAVING ({having}) LIMIT 1",
-            )
-            if not self.select(q):
-                counts = []
-        if len(filters) > 1:
-            condition = " || ".join(_condition(n, v) for n, v in filters)
-            q = self.query(clause, f"?this {prop.path} ?v . FILTER ({condition})", tail="LIMIT 1")
-            if not self.select(q):
-                filters = []
-        return counts + filters + rest
-
-    def focus_nodes(self, clause: object) -> set[str]:
-        return {r["this"] for r in self.select(self.query(clause, ""))}
-
     def constraint(
-        self, shape: Shape, path: str | None, clause: object, name: str, value: object
-    ) -> list[Violation]:
-        value_pattern = f"?this {path} ?v ." if path else "BIND(?this AS ?v)"
-        component = COMPONENT[name]
-
-        def found(rows: Iterable[dict[str, str]], message: str) -> list[Violation]:
-            return [
-                Violation(
-                    r["this"], component, shape.path_iri, shape.message or message, r.get("v")
-                )
-                for r in rows
-            ]
-
-        if name in ("minCount", "maxCount"):
-            n = int(value.value)  # type: ignore[attr-defined]
-            op = "<" if name == "minCount" else ">"
-            optional = f"OPTIONAL {{ {value_pattern} }}" if name == "minCount" else value_pattern
-            q = self.query(
-                clause,
-                optional,
-                head="SELECT ?this",
-                tail=f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {n})",
-            )
-            return found(self.select(q), f"{name} {n}")
+        self, shape: Shape, constraint: Constraint, pairs: list[tuple[str, list[str]]]
+    ) -> list[Found]:
+        """Violations of one constraint, given each focus node's value nodes."""
+        name, arg = constraint.name, constraint.arg
+        component, path = COMPONENT[name], shape.path_iri
+        message = shape.message or constraint.message
+        if name == "minCount":
+            return [(f, component, path, message, None) for f, vs in pairs if len(vs) < arg]
+        if name == "maxCount":
+            return [(f, component, path, message, None) for f, vs in pairs if len(vs) > arg]
         if name == "hasValue":
-            q = self.query(clause, f"FILTER NOT EXISTS {{ ?this {path} {_term(value)} }}")
-            if not path:
-                q = self.query(clause, f"FILTER (?this != {_term(value)})")
-            return found(self.select(q), f"missing value {_term(value)}")
+            return [(f, component, path, message, None) for f, vs in pairs if arg not in vs]
         if name == "uniqueLang":
-            q = self.query(
-                clause,
-                f"?this {path} ?a . ?this {path} ?b . "
-                'FILTER (?a != ?b && LANG(?a) != "" && LANG(?a) = LANG(?b))',
-            )
-            return found(self.select(q), "two values share a language")
+            return [(f, component, path, message, None) for f, vs in pairs if _shared_language(vs)]
         if name in ("or", "node"):
-            return self.nested(shape, clause, value_pattern, name, value)
-        condition = _condition(name, value)
-        q = self.query(clause, f"{value_pattern} FILTER ({condition})", "SELECT DISTINCT ?this ?v")
-        return found(self.select(q), f"{name} {_short(value)}")
+            values = {v for _, vs in pairs for v in vs}
+            if name == "or":
+                failing = set(values)
+                for alternative in arg:
+                    failing &= self.failing(alternative, values)
+            else:
+                failing = self.failing(arg, values)
+            return [(f, component, path, message, v) for f, vs in pairs for v in vs if v in failing]
+        bad = _value_test(constraint, self.graph)
+        return [(f, component, path, message, v) for f, vs in pairs for v in vs if bad(v)]
 
-    def nested(
-        self, shape: Shape, clause: object, value_pattern: str, name: str, value: object
-    ) -> list[Violation]:
-        """sh:or and sh:node: the value nodes must conform to one (all) of the shapes."""
-        rows = self.select(self.query(clause, value_pattern, "SELECT DISTINCT ?this ?v"))
-        values = {r["v"] for r in rows}
-        if name == "or":
-            failing = set(values)
-            for alternative in value:  # type: ignore[attr-defined]
-                failing &= {v.focus for v in self._on_values(alternative, values)}
-        else:
-            failing = {v.focus for v in self._on_values(value, values)}  # type: ignore[arg-type]
-        return [
-            Violation(
-                r["this"],
-                COMPONENT[name],
-                shape.path_iri,
-                shape.message or f"value does not conform to sh:{name}",
-                r["v"],
-            )
-            for r in rows
-            if r["v"] in failing
-        ]
-
-    def _on_values(self, shape: Shape, values: set[str]) -> list[Violation]:
-        """Violations of ``shape`` with the given nodes as focus (literals included)."""
+    def failing(self, shape: Shape, values: set[str]) -> set[str]:
+        """The nodes among ``values`` (literals included) that do not conform to ``shape``."""
         if not values:
-            return []
-        if shape.path is not None:  # a property shape as an alternative
-            out: list[Violation] = []
-            clause = "VALUES ?this { " + " ".join(sorted(values)) + " }"
-            for name, value in shape.constraints:
-                out.extend(self.constraint(shape, shape.path, clause, name, value))
-            return out
-        return self.validate(shape, values)
+            return set()
+        if shape.predicate is None:
+            return {v[0] for v in self.validate(shape, values)}
+        out: set[str] = set()
+        pairs = self.graph.values(shape, values)
+        for constraint in shape.constraints:
+            out.update(v[0] for v in self.constraint(shape, constraint, pairs))
+        return out
 
 
-_FILTERS = ("datatype", "class", "nodeKind", "pattern", "in", "minLength")
+def _predicates(shapes: Iterable[Shape]) -> set[str]:
+    out = set()
+    for shape in shapes:
+        if shape.predicate is not None:
+            out.add(shape.predicate)
+        out |= _predicates(shape.properties)
+        for constraint in shape.constraints:
+            nested = constraint.arg
+            if isinstance(nested, Shape):
+                out |= _predicates([nested])
+            elif isinstance(nested, list):
+                out |= _predicates(nested)
+    return out
 
 
-def _condition(name: str, value: object) -> str:
-    """The SPARQL filter that is true for a value violating the constraint."""
-    return {
-        "datatype": lambda v: f"!(isLITERAL(?v) && DATATYPE(?v) = {_term(v)})",
-        "class": lambda v: f"NOT EXISTS {{ ?v <{RDF_TYPE}>/<{SUBCLASS}>* {_term(v)} }}",
-        "nodeKind": lambda v: _node_kind(v),
-        "pattern": lambda v: f"(isBLANK(?v) || !REGEX(STR(?v), {_term(v)}))",
-        "in": lambda v: f"(?v NOT IN ({', '.join(_term(x) for x in v)}))",
-        "minLength": lambda v: f"(isBLANK(?v) || STRLEN(STR(?v)) < {int(v.value)})",  # type: ignore[attr-defined]
-    }[name](value)
+@lru_cache(maxsize=8)
+def _indexed(shapes_text: str) -> frozenset[str]:
+    """The predicates the shapes look up: their paths, rdf:type and rdfs:subClassOf."""
+    return frozenset(_predicates(compile_shapes(shapes_text)) | {TYPE, SUBCLASS_OF})
 
 
-def _node_kind(value: object) -> str:
-    if getattr(value, "value", None) == SH + "IRI":
-        return "!isIRI(?v)"
-    raise UnsupportedShape(f"sh:nodeKind {value} is not implemented (only sh:IRI)")
-
-
-def _short(value: object) -> str:
-    text = getattr(value, "value", str(value))
-    return text.rsplit("#", 1)[-1] if isinstance(text, str) else str(text)
-
-
-def validate_store(store: object, shapes_text: str) -> list[Violation]:
-    """Every violation of the shapes in a pyoxigraph store (default graph)."""
-    run = _Run(store)
-    out: list[Violation] = []
-    for shape in compile_shapes(shapes_text):
+def _validate(store: ox.Store, shapes_text: str) -> tuple[list[Violation], int]:
+    shapes = compile_shapes(shapes_text)
+    graph = _Graph(store, _indexed(shapes_text))
+    run = _Run(graph)
+    found: set[Found] = set()
+    for shape in shapes:
         if shape.targets:
-            out.extend(run.validate(shape))
-    return sorted(set(out), key=lambda v: (v.focus, v.component, v.path or "", v.value or ""))
+            found.update(run.validate(shape, run.focus_nodes(shape)))
+    violations = [
+        Violation(_sparql(f), c, p, m, _sparql(v) if v is not None else None)
+        for f, c, p, m, v in found
+    ]
+    violations.sort(key=lambda v: (v.focus, v.component, v.path or "", v.value or "", v.message))
+    return violations, graph.triples
+
+
+def validate_store(store: ox.Store, shapes_text: str) -> list[Violation]:
+    """Every violation of the shapes in a pyoxigraph store (default graph)."""
+    return _validate(store, shapes_text)[0]
 
 
 def validate_ntriples(data: bytes, shapes_text: str) -> tuple[bool, int, list[Violation]]:
-    """Validate an N-Triples (or Turtle, by the caller's choice) document."""
+    """Validate an N-Triples document: conforms, triples, violations."""
     import pyoxigraph as ox
 
+    compile_shapes(shapes_text)  # refuse unsupported shapes before reading any data
     store = ox.Store()
     store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
-    violations = validate_store(store, shapes_text)
-    return not violations, len(store), violations
+    violations, triples = _validate(store, shapes_text)
+    return not violations, triples, violations
 
 
 def shapes_key(text: str) -> str:

@@ -4,13 +4,19 @@ every shape; and it refuses shapes it does not implement rather than ignore them
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import quote
 
+import pyoxigraph as ox
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from rdflib import Graph
 
 from opendata.errors import OpendataError
 from opendata.shacl import UnsupportedShape, compile_shapes, validate_ntriples
+from opendata.shacl_shapes import python_pattern
 from opendata.validate import validate_graph
 from tests.conftest import ROOT
 from tests.test_linked_data import SHAPE_CASES
@@ -76,6 +82,26 @@ def test_a_feature_the_fast_engine_lacks_is_refused_not_ignored(feature: str) ->
     assert isinstance(caught.value, OpendataError)
 
 
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
+        "ex:S a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:minCount 1 .",
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:minCount 1 .",
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ;"
+        " sh:property [ sh:path ex:p ; sh:property [ sh:path ex:q ; sh:minCount 1 ] ] .",
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ;"
+        " sh:property [ sh:path ex:p ; sh:node [ sh:targetClass ex:D ; sh:class ex:E ] ] .",
+    ],
+)
+def test_a_shape_the_fast_engine_would_not_check_as_shacl_does_is_refused(shape: str) -> None:
+    shapes = (
+        f"@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n{shape}"
+    )
+    with pytest.raises(UnsupportedShape):
+        compile_shapes(shapes)
+
+
 def test_the_toolkit_shapes_compile() -> None:
     assert len(compile_shapes(SHAPES)) == SHAPES.count("a sh:NodeShape")
 
@@ -129,3 +155,109 @@ def test_instances_of_a_subclass_count_only_with_the_subclass_axiom(
     _both(graph, tmp_path)
     conforms, found = _results(tmp_path / "graph.ttl", "fast")
     assert conforms is with_axiom, found
+
+
+# -- the evaluator's pieces: patterns and terms ---------------------------------------------------
+
+SH_PATTERNS = sorted(set(re.findall(r'sh:pattern "([^"]*)"', SHAPES)))
+EXTRA_PATTERNS = [r"^a\.b$", "a|b|", "(?:ab)+c{2,}", r"[^0-9\-]x?", r"\/x\n", "^$", "", "é.元"]
+PATTERN_TEXT = st.text(alphabet="0123456789abcxABC/-_\n.é元", max_size=12) | st.sampled_from(
+    [
+        "/codelist/phase/budget",
+        "/codelist/phase/budget\n",
+        "x/codelist/column/total_1",
+        "2013101",
+        "A-BC-D",
+        "/codelist/procurement/2022/A0201",
+        "",
+    ]
+)
+
+
+def _regex(store: ox.Store, text: str, pattern: str) -> bool:
+    """SPARQL REGEX in pyoxigraph (the terms written in N-Triples syntax, valid in SPARQL)."""
+    query = f"SELECT (REGEX({ox.Literal(text)}, {ox.Literal(pattern)}) AS ?r) WHERE {{}}"
+    return next(iter(store.query(query)))["r"].value == "true"
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=PATTERN_TEXT, pattern=st.sampled_from(SH_PATTERNS + EXTRA_PATTERNS))
+@example(text="/codelist/phase/budget\n", pattern="/codelist/phase/(budget|final-account)$")
+def test_patterns_match_what_sparql_regex_matches(text: str, pattern: str) -> None:
+    store = ox.Store()
+    assert (python_pattern(pattern).search(text) is not None) is _regex(store, text, pattern)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\d+",
+        "[[:alpha:]]",
+        "(?i)a",
+        "a*?",
+        r"\<a",
+        "a{,2}",
+        "[a&&b]",
+        "(a",
+        "a)",
+        "a\\",
+        "*a",
+        "[a",
+    ],
+)
+def test_a_pattern_feature_the_engines_could_read_differently_is_refused(pattern: str) -> None:
+    with pytest.raises(UnsupportedShape):
+        python_pattern(pattern)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=8),
+    kind=st.sampled_from(["plain", "lang", "typed", "iri"]),
+)
+def test_terms_read_from_n_triples_are_written_as_violations_wrote_them(
+    text: str, kind: str
+) -> None:
+    from opendata.shacl import _datatype, _language, _sparql, _string
+    from opendata.shacl_shapes import _term
+
+    if kind == "iri":
+        term = ox.NamedNode("http://example.org/" + quote(text))
+    elif kind == "lang":
+        term = ox.Literal(text, language="zh-cn")
+    elif kind == "typed":
+        term = ox.Literal(text, datatype=ox.NamedNode("http://example.org/dt"))
+    else:
+        term = ox.Literal(text)
+    store = ox.Store()
+    store.add(
+        ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), term)
+    )
+    written = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    nt = written.decode().split(" ", 2)[2][: -len(" .\n")]
+    assert nt == str(term)
+    assert _sparql(nt) == _term(term)
+    assert _string(nt) == term.value
+    if kind == "iri":
+        assert _datatype(nt) is None and _language(nt) == ""
+    else:
+        assert _datatype(nt) == term.datatype.value
+        assert _language(nt) == (term.language or "")
+
+
+def test_unique_lang_false_is_no_constraint_and_a_non_boolean_is_refused() -> None:
+    base = (
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<http://example.org/S> a sh:NodeShape ; sh:targetClass <http://example.org/C> ;"
+        " sh:property [ sh:path <http://example.org/label> ; sh:uniqueLang %s ] ."
+    )
+    data = (
+        b"<http://example.org/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.org/C> .\n"
+        b'<http://example.org/x> <http://example.org/label> "a"@en .\n'
+        b'<http://example.org/x> <http://example.org/label> "b"@EN .\n'
+    )
+    assert validate_ntriples(data, base % "false")[0]
+    conforms, _, violations = validate_ntriples(data, base % "true")
+    assert not conforms and [v.component for v in violations] == ["UniqueLangConstraintComponent"]
+    with pytest.raises(UnsupportedShape):
+        compile_shapes(base % '"yes"')
