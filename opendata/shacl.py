@@ -22,7 +22,9 @@ graphs.
 Supported: targets ``sh:targetClass`` (SHACL instances: ``rdf:type/rdfs:subClassOf*``) and
 ``sh:target`` [``sh:SPARQLTarget``]; node constraints ``sh:class``, ``sh:property``, ``sh:or``,
 ``sh:message``; property paths (an IRI or ``sh:inversePath``); ``sh:minCount``,
-``sh:maxCount`` (distinct values), ``sh:datatype``, ``sh:class``, ``sh:nodeKind sh:IRI``,
+``sh:maxCount`` (distinct values), ``sh:datatype`` (with the lexical form checked for the
+XSD numbers, dates, years and booleans, as SHACL asks: ``"abc"^^xsd:decimal`` violates it),
+``sh:class``, ``sh:nodeKind sh:IRI``,
 ``sh:pattern`` (on the IRI or the lexical form), ``sh:in`` and ``sh:hasValue`` (the same RDF
 term), ``sh:minLength``, ``sh:uniqueLang``, ``sh:or`` and ``sh:node`` on values.
 """
@@ -66,6 +68,36 @@ SUBCLASS_OF = f"<{SUBCLASS}>"
 LANG_STRING = RDF + "langString"
 DIR_LANG_STRING = RDF + "dirLangString"
 _NONE: list[str] = []  # the value nodes of a focus node without any (never changed)
+
+XSD = XSD_STRING[: -len("string")]
+_TZ = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"
+_DATE = re.compile(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})" + _TZ)
+_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?|24:00:00(?:\.0+)?"
+#: The lexical space of the XSD datatypes the engine checks (after collapsing white space); a
+#: literal of another datatype is checked by its datatype IRI alone.
+_LEXICAL = {
+    XSD + "decimal": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "gYear": re.compile(r"-?(?:[1-9][0-9]{4,}|[0-9]{4})" + _TZ),
+    XSD + "boolean": re.compile(r"true|false|1|0"),
+    XSD + "dateTime": re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T(?:" + _TIME + ")" + _TZ),
+}
+
+
+def _well_formed(datatype: str, text: str) -> bool:
+    """Whether ``text`` is in the lexical space of an XSD datatype the engine checks."""
+    text = text.strip(" \t\n\r")
+    if datatype == XSD + "date":
+        match = _DATE.fullmatch(text)
+        if match is None:
+            return False
+        year, month, day = (int(g) for g in match.groups())
+        if not 1 <= month <= 12 or year == 0:
+            return False
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+        return 1 <= day <= days
+    return _LEXICAL[datatype].fullmatch(text) is not None
 
 
 @dataclass(frozen=True)
@@ -159,6 +191,8 @@ def _value_test(constraint: Constraint, graph: _Graph) -> Callable[[str], bool]:
         if arg in (XSD_STRING, LANG_STRING, DIR_LANG_STRING):
             return lambda v: _datatype(v) != arg
         suffix = f'"^^<{arg}>'  # only a literal of that datatype ends so: an IRI has no "
+        if arg in _LEXICAL or arg == XSD + "date":
+            return lambda v: not v.endswith(suffix) or not _well_formed(arg, _literal(v)[0])
         return lambda v: not v.endswith(suffix)
     if name == "class":
         members = graph.instances(arg)

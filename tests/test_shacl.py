@@ -261,3 +261,48 @@ def test_unique_lang_false_is_no_constraint_and_a_non_boolean_is_refused() -> No
     assert not conforms and [v.component for v in violations] == ["UniqueLangConstraintComponent"]
     with pytest.raises(UnsupportedShape):
         compile_shapes(base % '"yes"')
+
+
+@pytest.mark.parametrize(
+    ("datatype", "text", "valid"),
+    [
+        ("decimal", "349200.00", True),
+        ("decimal", " -0.5 ", True),  # white space collapses
+        ("decimal", "1e5", False),  # Python's Decimal reads it; XSD does not
+        ("decimal", "12,5", False),
+        ("integer", "012", True),
+        ("integer", "1.0", False),
+        ("gYear", "2023", True),
+        ("gYear", "2023+08:00", True),
+        ("gYear", "20x3", False),  # rdflib does not check a year: pySHACL lets this through
+        ("gYear", "23", False),
+        ("date", "2024-02-29", True),
+        ("date", "2023-02-29", False),  # rdflib cannot even make this literal
+        ("date", "2023-13-01", False),
+        ("date", "2023-10-31Z", True),
+        ("boolean", "true", True),
+        ("boolean", "yes", False),
+        ("dateTime", "2024-01-01T08:30:00+08:00", True),
+        ("dateTime", "2024-01-01", False),
+    ],
+)
+def test_a_literal_outside_its_datatype_lexical_space_violates_sh_datatype(
+    datatype: str, text: str, valid: bool
+) -> None:
+    from opendata.shacl import XSD, _well_formed
+
+    assert _well_formed(XSD + datatype, text) is valid
+    shapes = f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <http://example.org/S> a sh:NodeShape ; sh:targetClass <http://example.org/C> ;
+            sh:property [ sh:path <http://example.org/p> ; sh:datatype xsd:{datatype} ] .
+    """
+    data = (
+        "<http://example.org/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<http://example.org/C> .\n"
+        f'<http://example.org/x> <http://example.org/p> "{text}"'
+        f"^^<http://www.w3.org/2001/XMLSchema#{datatype}> .\n"
+    )
+    conforms, _, violations = validate_ntriples(data.encode(), shapes)
+    assert conforms is valid, violations
