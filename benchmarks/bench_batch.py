@@ -107,8 +107,8 @@ def one_run(src: Path, out: Path, jobs: int, trace: bool) -> dict[str, float]:
                 skipped += 1
             else:
                 converted += 1
-    ran = time.perf_counter()
-    catalog = write_catalog(out)
+        ran = time.perf_counter()
+        catalog = write_catalog(out, digest_of=the_plan.digest_of)  # as the CLI does
     end = time.perf_counter()
     _, traced_peak = tracemalloc.get_traced_memory() if trace else (0, 0)
     tracemalloc.stop()

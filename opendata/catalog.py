@@ -27,7 +27,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -42,6 +42,7 @@ from opendata.spool import Spool
 from opendata.uris import Minter, base_uri, department_key, key
 
 IANA = "https://www.iana.org/assignments/media-types/"
+DigestOf = Callable[[Path], "str | None"]
 DATAPACKAGE_SPEC = "https://specs.frictionlessdata.io/data-package/"
 EXPENDITURE_KINDS = ("expenditure", "final_expenditure")  # 支出总表 / 支出决算表
 DISTRIBUTIONS = {
@@ -295,12 +296,18 @@ def _previous_rows(index: Path) -> Iterator[tuple[str, str, str]]:
         return
 
 
-def _spool_rows(out_dir: Path, base: str, spool: Spool) -> Iterator[tuple[str, str]]:
+def _spool_rows(
+    out_dir: Path, base: str, spool: Spool, digest_of: DigestOf | None
+) -> Iterator[tuple[str, str]]:
     """(name, row as JSON) of every package: its previous row while its descriptor is the
     same, else a row read from its files."""
     for package in iter_package_dirs(out_dir):
-        descriptor = (package / "datapackage.json").read_bytes()
-        digest = hashlib.sha256(descriptor).hexdigest()
+        path = package / "datapackage.json"
+        descriptor = None
+        digest = digest_of(path) if digest_of is not None else None
+        if digest is None:
+            descriptor = path.read_bytes()
+            digest = hashlib.sha256(descriptor).hexdigest()
         kept = spool.value(
             "SELECT row FROM previous WHERE name = ? AND digest = ?", (package.name, digest)
         )
@@ -326,9 +333,14 @@ def _file_resource(path: Path, **extra: Any) -> dict[str, Any]:
     }
 
 
-def build_catalog(out_dir: Path, folder: Path, base: str | None = None) -> int:
+def build_catalog(
+    out_dir: Path, folder: Path, base: str | None = None, digest_of: DigestOf | None = None
+) -> int:
     """Write the catalogue's files into ``folder``, one package at a time (memory stays flat
-    however many packages there are). Returns the number of packages."""
+    however many packages there are). Returns the number of packages.
+
+    ``digest_of`` (a descriptor's path -> its SHA-256 if already known, e.g.
+    :meth:`opendata.plan.Plan.digest_of`) spares reading unchanged descriptors again."""
     import pyoxigraph as ox
 
     b = base_uri(base)
@@ -343,7 +355,7 @@ def build_catalog(out_dir: Path, folder: Path, base: str | None = None) -> int:
             "INSERT OR REPLACE INTO previous VALUES (?, ?, ?)",
             _previous_rows(out_dir / CATALOG / "index.csv"),
         )
-        spool.insert("INSERT INTO rows VALUES (?, ?)", _spool_rows(out_dir, b, spool))
+        spool.insert("INSERT INTO rows VALUES (?, ?)", _spool_rows(out_dir, b, spool, digest_of))
         with (
             (folder / "index.csv").open("w", encoding="utf-8", newline="") as index,
             raw.open("wb") as out,
@@ -407,8 +419,11 @@ FILES = ("catalog.ttl", "datapackage.json", "index.csv")
 CHUNK = 200  # packages whose triples are serialised at a time
 
 
-def write_catalog(out_dir: Path | str, base: str | None = None) -> CatalogResult:
-    """Write ``out_dir/catalog/`` atomically from the packages in ``out_dir``."""
+def write_catalog(
+    out_dir: Path | str, base: str | None = None, digest_of: DigestOf | None = None
+) -> CatalogResult:
+    """Write ``out_dir/catalog/`` atomically from the packages in ``out_dir`` (see
+    :func:`build_catalog` for ``digest_of``)."""
     out_dir = Path(out_dir)
     target = out_dir / CATALOG
     if target.exists() and not target.is_dir():
@@ -417,7 +432,7 @@ def write_catalog(out_dir: Path | str, base: str | None = None) -> CatalogResult
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{CATALOG}.", dir=out_dir))
         try:
-            packages = build_catalog(out_dir, staging, base)
+            packages = build_catalog(out_dir, staging, base, digest_of)
             if (
                 existing
                 and sorted(p.name for p in target.iterdir()) == sorted(FILES)

@@ -117,7 +117,7 @@ def _convert(
                 f"cleaned up after an interrupted run: {', '.join(the_plan.leftovers)}", err=True
             )
         if the_plan.batch and the_plan.count:
-            catalog = write_catalog(the_plan.options.out_dir, base)
+            catalog = write_catalog(the_plan.options.out_dir, base, the_plan.digest_of)
             click.echo(
                 f"catalogue: {catalog.path} ({catalog.packages} packages) [{catalog.status}]"
             )

@@ -63,10 +63,13 @@ def package_dirs(out_dir: Path) -> list[Path]:
     return sorted(iter_package_dirs(out_dir))
 
 
-def read_known(folder: Path) -> Known | None:
-    """What a package says about its sources; None when its descriptor cannot be read."""
+def read_known(folder: Path, data: bytes | None = None) -> Known | None:
+    """What a package says about its sources (its ``datapackage.json``, or ``data`` when
+    already read); None when the descriptor cannot be read."""
     try:
-        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        if data is None:
+            data = (folder / "datapackage.json").read_bytes()
+        descriptor = json.loads(data.decode("utf-8"))
         sources = tuple((s["path"], s["sha256"]) for s in descriptor["sources"])
         errors = int((descriptor.get("reader_findings") or {}).get("error", 0))
         return Known(folder.name, sources, str(descriptor.get("opendata_version")), errors)
@@ -156,23 +159,43 @@ class FileClaims:
     def claim(self, name: str, who: str) -> str | None:
         """Take ``name`` for input ``who``; returns the input that had it already, or None.
 
-        Taking it again for the same input (a job retried after its worker died) succeeds.
+        Taking it again for the same input (a job retried after its worker died) succeeds. A
+        claim is a symbolic link whose target is the input's path: made in one atomic step,
+        whole when it appears, and read without opening a file. Where links cannot be made,
+        a file is written aside and hard-linked into place instead.
         """
         claim = self.folder / name
         try:
+            try:
+                os.symlink(os.fsencode(who), claim)
+            except FileNotFoundError:  # the first claim of the run: make the folder
+                self.folder.mkdir(parents=True, exist_ok=True)
+                os.symlink(os.fsencode(who), claim)
+        except FileExistsError:
+            return self._owner(claim, who)
+        except OSError:
+            return self._claim_as_file(claim, who)
+        return None
+
+    def _owner(self, claim: Path, who: str) -> str | None:
+        try:
+            owner = os.fsdecode(os.readlink(claim)) if claim.is_symlink() else ""
+            owner = owner or os.fsdecode(claim.read_bytes())
+        except OSError:
+            owner = ""
+        return None if owner == who else owner or "another document"
+
+    def _claim_as_file(self, claim: Path, who: str) -> str | None:
+        try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            draft = self.folder / f".{name}.{uuid.uuid4().hex}"
+            draft = self.folder / f".{claim.name}.{uuid.uuid4().hex}"
             draft.write_bytes(os.fsencode(who))  # any file name
         except OSError:
             return None  # the folder cannot be written: writing the package will say so
         try:
             os.link(draft, claim)  # atomic, and the claim is whole when it appears
         except FileExistsError:
-            try:
-                owner = os.fsdecode(claim.read_bytes())
-            except OSError:
-                owner = ""
-            return None if owner == who else owner or "another document"
+            return self._owner(claim, who)
         except OSError:
             return None
         finally:

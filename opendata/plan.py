@@ -10,6 +10,7 @@ file, each with the packages that may already hold it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -62,8 +63,11 @@ _SCHEMA = (
     + """
 CREATE TABLE jobs (number INTEGER, sort BLOB, paths TEXT);  -- paths: a JSON list
 CREATE INDEX jobs_order ON jobs (number, sort);
-CREATE TABLE known (names TEXT, name TEXT, sources TEXT, version TEXT, errors INTEGER);
+CREATE TABLE known (
+    names TEXT, name TEXT, sources TEXT, version TEXT, errors INTEGER,
+    digest TEXT, size INTEGER, mtime INTEGER);  -- the descriptor's SHA-256, bytes, mtime (ns)
 CREATE INDEX known_names ON known (names);
+CREATE INDEX known_name ON known (name);
 """
 )
 
@@ -103,6 +107,21 @@ class Plan:
                     )
                 )
             yield Job(tuple(names), self.options, known)
+
+    def digest_of(self, descriptor: Path) -> str | None:
+        """The SHA-256 of a package's ``datapackage.json`` as planning read it, if the file has
+        the same size and modification time now (else None: read it again). The catalogue uses
+        it so that a rerun reads each unchanged descriptor once, not twice."""
+        if self.spool is None:
+            return None
+        try:
+            stat = descriptor.stat()
+        except OSError:
+            return None
+        return self.spool.value(
+            "SELECT digest FROM known WHERE name = ? AND size = ? AND mtime = ?",
+            (descriptor.parent.name, stat.st_size, stat.st_mtime_ns),
+        )
 
     def __enter__(self) -> Plan:
         return self
@@ -154,7 +173,7 @@ def plan(
     spool.insert("INSERT INTO jobs VALUES (?, ?, ?)", _jobs(spool, as_one=as_one, batch=batch))
     count = spool.value("SELECT COUNT(*) FROM jobs")
     if options.incremental and count:
-        spool.insert("INSERT INTO known VALUES (?, ?, ?, ?, ?)", _known(options.out_dir))
+        spool.insert("INSERT INTO known VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _known(options.out_dir))
     return Plan(options, count, errors, batch, spool=spool)
 
 
@@ -173,12 +192,28 @@ def _jobs(spool: Spool, *, as_one: bool, batch: bool) -> Iterator[tuple[int, byt
             yield number, sort, json.dumps(paths)
 
 
-def _known(out_dir: Path) -> Iterator[tuple[str, str, str, str, int]]:
-    """(source names as JSON, package name, sources as JSON, version, reader errors) for every
-    package in the output folder."""
+def _known(out_dir: Path) -> Iterator[tuple[str, str, str, str, int, str, int, int]]:
+    """(source names as JSON, package name, sources as JSON, version, reader errors, and the
+    descriptor's SHA-256, size and modification time) for every package in the output folder."""
     for folder in iter_package_dirs(out_dir):
-        known = read_known(folder)
+        try:
+            with (folder / "datapackage.json").open("rb") as handle:
+                stat = os.fstat(handle.fileno())
+                data = handle.read()
+        except OSError:
+            continue
+        known = read_known(folder, data)
         if known is not None:
             names = _names([n for n, _ in known.sources])
             sources = json.dumps(known.sources)
-            yield names, known.name, sources, known.version, known.reader_errors
+            digest = hashlib.sha256(data).hexdigest()
+            yield (
+                names,
+                known.name,
+                sources,
+                known.version,
+                known.reader_errors,
+                digest,
+                stat.st_size,
+                stat.st_mtime_ns,
+            )

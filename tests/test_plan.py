@@ -7,7 +7,9 @@ the toolkit used before it spooled) is the reference the property test compares 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 from collections import defaultdict
 from pathlib import Path
 
@@ -16,7 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opendata.batch import Options, plan, run
+from opendata.catalog import write_catalog
 from opendata.discover import NARRATIVE, TABLES, find_inputs, group_files, parts_of
+from opendata.outdir import FileClaims
 from tests.batch_helpers import variant
 from tests.cli_helpers import run_script
 
@@ -129,3 +133,56 @@ def test_the_cli_converts_and_reports_a_file_name_that_is_not_utf8(tmp_path: Pat
     assert statuses(done.stdout) == ["created"] * 2, done.stdout
     again = run_script("convert", src, "-o", out, "-j", "2", cwd=tmp_path)
     assert statuses(again.stdout) == ["skipped: unchanged"] * 2, again.stdout
+
+
+def _claims_behave(claims: FileClaims) -> None:
+    assert claims.claim("pkg", "a.txt") is None
+    assert claims.claim("pkg", "a.txt") is None  # the same input again (a retried job)
+    assert claims.claim("pkg", "b.txt") == "a.txt"
+    assert pickle.loads(pickle.dumps(claims)).claim("pkg", "c.txt") == "a.txt"  # a worker
+    odd = os.fsdecode(b"d-\xff.txt")
+    assert claims.claim("pkg2", odd) is None and claims.claim("pkg2", "x") == odd
+
+
+def test_file_claims_are_taken_once_whoever_asks(tmp_path: Path) -> None:
+    claims = FileClaims.new(tmp_path)
+    _claims_behave(claims)
+    assert (claims.folder / "pkg").is_symlink()
+    claims.remove()
+    assert not (tmp_path / ".opendata").exists()
+
+
+def test_file_claims_are_files_where_links_cannot_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(*args: object) -> None:
+        raise PermissionError("no symbolic links on this file system")
+
+    monkeypatch.setattr(os, "symlink", no_links)
+    claims = FileClaims.new(tmp_path)
+    _claims_behave(claims)
+    assert (claims.folder / "pkg").is_file() and not (claims.folder / "pkg").is_symlink()
+    assert sorted(p.name for p in claims.folder.iterdir()) == ["pkg", "pkg2"]  # no drafts left
+
+
+def test_the_catalogue_reuses_the_plans_digests_only_for_unchanged_descriptors(
+    tmp_path: Path,
+) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    for n in (1, 2):
+        variant(src, n)
+    with plan([src], Options(out)) as first:
+        assert all(r.error is None for r in run(first, jobs=1))
+    write_catalog(out)
+    expected = (out / "catalog" / "index.csv").read_bytes()
+    with plan([src], Options(out)) as again:
+        descriptors = sorted(out.glob("department-*/datapackage.json"))
+        digests = [again.digest_of(d) for d in descriptors]
+        assert digests == [hashlib.sha256(d.read_bytes()).hexdigest() for d in descriptors]
+        assert write_catalog(out, digest_of=again.digest_of).status == "unchanged"
+        assert (out / "catalog" / "index.csv").read_bytes() == expected
+        changed = descriptors[0]
+        changed.write_bytes(changed.read_bytes().replace(b'"title"', b'"title" ', 1))
+        assert again.digest_of(changed) is None  # another size: read again
+        assert write_catalog(out, digest_of=again.digest_of).status == "updated"
+    assert (out / "catalog" / "index.csv").read_bytes() != expected
