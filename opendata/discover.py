@@ -94,13 +94,11 @@ def _documents_under(folder: Path) -> Iterator[Path]:
 
 @dataclass(frozen=True)
 class Entry:
-    """A file an input names: which input (its number), the file as named and resolved, and
-    whether it came from expanding a folder or pattern."""
+    """A file an input names: which input (its number), and the file as named and resolved."""
 
     number: int
     path: Path
     resolved: Path
-    expanded: bool
 
 
 def expand(inputs: list[Path], *, exclude: Path | None = None) -> Iterator[Entry | InputError]:
@@ -116,7 +114,7 @@ def expand(inputs: list[Path], *, exclude: Path | None = None) -> Iterator[Entry
             resolved = path.resolve()
             # never convert what this run writes (a folder given with its output in it)
             if skip is None or not resolved.is_relative_to(skip):
-                yield Entry(number, path, resolved, True)
+                yield Entry(number, path, resolved)
 
     for number, given in enumerate(inputs):
         seen = [False]
@@ -131,7 +129,7 @@ def expand(inputs: list[Path], *, exclude: Path | None = None) -> Iterator[Entry
             if not seen[0]:
                 yield InputError("no file matches this pattern", path=given)
         else:  # a file, or a path that does not exist: reading it reports the problem
-            yield Entry(number, given, given.resolve(), False)
+            yield Entry(number, given, given.resolve())
 
 
 def find_inputs(inputs: list[Path], *, exclude: Path | None = None) -> Found:

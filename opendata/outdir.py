@@ -179,8 +179,8 @@ class FileClaims:
 
     def _owner(self, claim: Path, who: str) -> str | None:
         try:
-            owner = os.fsdecode(os.readlink(claim)) if claim.is_symlink() else ""
-            owner = owner or os.fsdecode(claim.read_bytes())
+            raw = os.readlink(claim) if claim.is_symlink() else claim.read_bytes()
+            owner = os.fsdecode(raw)
         except OSError:
             owner = ""
         return None if owner == who else owner or "another document"
