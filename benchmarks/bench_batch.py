@@ -91,8 +91,8 @@ def one_run(src: Path, out: Path, jobs: int, trace: bool) -> dict[str, float]:
     ``trace``: also the parent's peak Python allocations (tracemalloc, which slows the parent's
     own work about threefold, so the reruns, whose time is the parent's, are timed without it).
     """
-    from opendata.batch import SKIPPED, Options, plan, run
-    from opendata.catalog import write_catalog
+    from opendata.batch.corpus import write_catalog
+    from opendata.batch.run import SKIPPED, Options, plan, run
 
     if trace:
         tracemalloc.start()

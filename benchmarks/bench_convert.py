@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from opendata.package import build, write_package
-from opendata.reader import read_document
-from opendata.validate import validate_package
+from opendata.read.document import read_document
+from opendata.validate.report import validate_package
+from opendata.write.package import build, write_package
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples"
 

@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from opendata import package as package_module  # noqa: E402
-from opendata.package import write_package  # noqa: E402
-from opendata.reader import read_document  # noqa: E402
-from opendata.tablecheck import check_package  # noqa: E402
-from opendata.validate import validate_graph  # noqa: E402
+from opendata.read.document import read_document  # noqa: E402
+from opendata.validate.report import validate_graph  # noqa: E402
+from opendata.validate.tablecheck import check_package  # noqa: E402
+from opendata.write.package import write_package  # noqa: E402
 
 CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "pdf"
 STAGES = ("read", "audit", "graph", "package", "tables", "shacl")
@@ -113,7 +113,7 @@ def text_figures(n: int, work: Path) -> None:
 def pdf_figures(repeat: int, work: Path) -> None:
     import pypdfium2 as pdfium
 
-    from opendata.pdf import read_pdf_lines
+    from opendata.read.pdf import read_pdf_lines
 
     pdfs = sorted(CORPUS_PDF.glob("*.pdf"))
     if not pdfs:
@@ -138,7 +138,7 @@ def synthetic_pdf_figures(n: int, work: Path) -> None:
     import pypdfium2 as pdfium
 
     from benchmarks.synthetic import generate
-    from opendata.pdf import read_pdf_lines
+    from opendata.read.pdf import read_pdf_lines
 
     t0 = time.perf_counter()
     pdfs = generate(n, seed=8, out_dir=work / "synthetic-pdf", form="pdf")

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from opendata.queries import named_queries  # noqa: E402
+from opendata.sparql.queries import named_queries  # noqa: E402
 
 FIRST_DEPARTMENT = (
     "SELECT ?d WHERE { ?d a <https://w3id.org/opendata-cn/vocab#Department> } ORDER BY ?d LIMIT 1"
@@ -56,9 +56,9 @@ def _percentiles(times: list[float]) -> tuple[float, float]:
 
 
 def run_oxigraph(packages: Path, repeat: int) -> dict[str, object]:
-    from opendata.queries import named_query
-    from opendata.results import collect
-    from opendata.store import Store, load
+    from opendata.sparql.queries import named_query
+    from opendata.sparql.results import collect
+    from opendata.sparql.store import Store, load
 
     with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
         started = time.perf_counter()
@@ -95,9 +95,9 @@ def run_oxigraph(packages: Path, repeat: int) -> dict[str, object]:
 def run_rdflib(packages: Path, repeat: int) -> dict[str, object]:
     from rdflib import Dataset, URIRef
 
-    from opendata.queries import named_query
-    from opendata.schemas import toolkit_file
-    from opendata.store import package_graph
+    from opendata.resources import toolkit_file
+    from opendata.sparql.queries import named_query
+    from opendata.sparql.store import package_graph
 
     started = time.perf_counter()
     dataset = Dataset(default_union=True)

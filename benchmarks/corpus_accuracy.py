@@ -14,9 +14,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from opendata.audit.sums import check_sums
 from opendata.errors import OpendataError
-from opendata.reader import read_document
-from opendata.sums import check_sums
+from opendata.read.document import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 UNREAD = {

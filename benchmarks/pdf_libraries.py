@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def with_pypdfium2(path: Path) -> tuple[int, int]:
     import pypdfium2 as pdfium
 
-    from opendata.pdf import _chars, page_box
+    from opendata.read.pdf import _chars, page_box
 
     document = pdfium.PdfDocument(str(path))
     chars = 0
@@ -54,7 +54,7 @@ def with_pymupdf(path: Path) -> tuple[int, int]:
 
 
 def with_opendata(path: Path) -> tuple[int, int]:
-    from opendata.pdf import read_pdf_lines
+    from opendata.read.pdf import read_pdf_lines
 
     lines, _ = read_pdf_lines(path)
     return (lines[-1].page or 0) if lines else 0, sum(len(line.text) for line in lines)

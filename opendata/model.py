@@ -7,10 +7,9 @@ carries a :class:`Source` naming the file, line and (where known) page it came f
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from opendata.targets import Target
 
 #: Multipliers from a printed unit to 元 (yuan).
 UNIT_TO_YUAN: dict[str, Decimal] = {
@@ -20,6 +19,24 @@ UNIT_TO_YUAN: dict[str, Decimal] = {
 }
 
 NOT_APPLICABLE = "-"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One printed target value (指标值), verbatim and parsed.
+
+    ``kind`` is ``"quantity"``, ``"range"``, ``"date"``, ``"qualitative"`` or ``"blank"``.
+    A range keeps its lower bound in ``value`` and its upper bound in ``upper``.
+    """
+
+    verbatim: str
+    kind: str
+    comparator: str | None
+    value: Decimal | None
+    unit: str | None
+    date: datetime.date | None
+    qualitative: str | None
+    upper: Decimal | None = None
 
 
 @dataclass(frozen=True)

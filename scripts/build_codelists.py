@@ -4,15 +4,16 @@ Run: ``.venv/bin/python scripts/build_codelists.py`` (``--help`` for the paths).
 
 * ``procurement-2022.csv`` (code, name, level, parent, page): 《政府采购品目分类目录》(2022).
   The official PDF is the authority: every item row it prints (a code cell, a name cell and a
-  说明 cell, read with :func:`opendata.reader.document_lines`; a name that runs over a page break
-  is joined) gives the code, name and page. The third-party JSON parse is a cross-check: its
+  说明 cell, read with :func:`opendata.read.document.document_lines`; a name that runs over a
+  page break is joined) gives the code, name and page. The third-party JSON
+  parse is a cross-check: its
   names are cleaned of the 说明 text run into them (the PDF centres the 说明 cell vertically, so
   the parse glued the 说明 line level with the name onto the name after a space), then compared
   with the PDF's; codes the JSON lacks are recovered from the PDF. Level and parent follow from
   the code and are checked against the JSON's.
 * ``cofog-1999.csv`` (code, level, label) and ``COFOG-LICENSE.txt``: copied from
   ``cofog-1999/`` (MIT, the attribution is in the licence).
-* ``docs/cofog-alignment.md``: :func:`opendata.codelists.alignment_markdown`.
+* ``docs/cofog-alignment.md``: :func:`opendata.vocab.codelists.alignment_markdown`.
 
 Prints a summary: entries, names cleaned, names taken from the PDF, codes recovered, and any
 code it could not resolve. The output depends only on the inputs, so a rebuild is identical.
@@ -30,14 +31,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from opendata.codelists import (
+from opendata.read.document import document_lines
+from opendata.vocab.codelists import (
     COFOG_CSV,
     PROCUREMENT_CSV,
     alignment_markdown,
     procurement_level,
     procurement_parent,
 )
-from opendata.reader import document_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT.parent / "shared" / "codelists"

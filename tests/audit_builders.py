@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from opendata.kinds import KINDS_BY_KEY
+from opendata.kinds.catalogue import KINDS_BY_KEY
 from opendata.model import Cell, Column, Document, Row, Section, Source, Table
 
 FILE = "audit-test.txt"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from opendata.batch import Job, convert_job
-from opendata.convert import ConvertResult
+from opendata.batch.convert import ConvertResult
+from opendata.batch.run import Job, convert_job
 from tests.conftest import SAMPLE
 
 DEPARTMENT = "党建工作部"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from opendata.cli import cli
+from opendata.cli.main import cli
 
 
 def invoke(*args: str | Path) -> Result:
@@ -17,11 +17,11 @@ def invoke(*args: str | Path) -> Result:
 
 
 def console_script() -> list[str]:
-    """The installed ``opendata`` entry point (``opendata.cli:main``)."""
+    """The installed ``opendata`` entry point (``opendata.cli.main:main``)."""
     script = Path(sys.executable).with_name("opendata")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from opendata.cli import main; main()"]  # pragma: no cover
+    return [sys.executable, "-c", "from opendata.cli.main import main; main()"]  # pragma: no cover
 
 
 def run_script(

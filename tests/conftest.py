@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph
 
 from opendata.model import Document
-from opendata.reader import read_document
+from opendata.read.document import read_document
 from tests.ckan_portal import Portal, portal_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,7 @@ def sample_doc() -> Document:
 @pytest.fixture(scope="session")
 def sample_graph(sample_doc: Document) -> Graph:
     """The sample's package graph, parsed by rdflib."""
-    from opendata.package import build
+    from opendata.write.package import build
 
     graph = Graph()
     graph.parse(data=build(sample_doc, "2000-01-01T00:00:00Z")["rdf/graph.ttl"], format="turtle")

@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 from opendata.audit import RULES, audit_document, audit_package
 from opendata.audit.core import AuditReport, Check
 from opendata.model import Document
-from opendata.namespace import CNB
+from opendata.vocab.namespace import CNB
 from tests.cli_helpers import invoke
 from tests.conftest import ROOT
 

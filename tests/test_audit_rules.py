@@ -273,7 +273,7 @@ BUDGET_TABLES = (
 
 
 def required(*kinds: str) -> Document:
-    from opendata.kinds import KINDS_BY_KEY
+    from opendata.kinds.catalogue import KINDS_BY_KEY
 
     return doc(*[Table(k, KINDS_BY_KEY[k].title, src(), []) for k in kinds])
 

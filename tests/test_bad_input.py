@@ -3,7 +3,7 @@ disclosures, and with outputs that cannot be written.
 
 Every broken input is generated in ``tmp_path`` from the real sample, so each test states the
 exact damage it does. Each test checks the exact exit code (see the table in
-:mod:`opendata.cli`), that the message names the file (and line where there is one), and that
+:mod:`opendata.cli.main`), that the message names the file (and line where there is one), and that
 nothing (no package folder, no hidden staging folder) is left behind when nothing should be
 written. A few checks run the installed console script in a subprocess to prove the user never
 sees a traceback.
@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from opendata.catalogue import find_kind, normalise_title
 from opendata.errors import OutputError
-from opendata.package import write_package
-from opendata.reader import read_document
-from opendata.validate import validate_package
+from opendata.kinds.match import find_kind, normalise_title
+from opendata.read.document import read_document
+from opendata.validate.report import validate_package
+from opendata.write.package import write_package
 from tests.cli_helpers import invoke, run_script
 from tests.conftest import SAMPLE
 

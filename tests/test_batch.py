@@ -21,12 +21,12 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib import namespace as ns
 
-from opendata.batch import SKIPPED, Options, WorkerError, plan, run
-from opendata.catalog import write_catalog
-from opendata.discover import find_inputs, group_files
+from opendata.batch.corpus import write_catalog
+from opendata.batch.discover import find_inputs, group_files
+from opendata.batch.outdir import OutputLock, clean_leftovers, package_dirs
+from opendata.batch.run import SKIPPED, Options, WorkerError, plan, run
 from opendata.errors import OutputError
-from opendata.outdir import OutputLock, clean_leftovers, package_dirs
-from opendata.validate import validate_package
+from opendata.validate.report import validate_package
 from tests.batch_helpers import crash_on_doomed, variant
 from tests.cli_helpers import console_script, invoke
 from tests.conftest import ROOT, SAMPLE
@@ -208,12 +208,12 @@ def test_a_worker_that_dies_is_reported_and_the_others_convert(tmp_path: Path) -
 def test_an_unexpected_error_is_reported_with_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import opendata.batch
+    import opendata.batch.run
 
     def boom(*paths: Path) -> None:
         raise ValueError("a bug")
 
-    monkeypatch.setattr(opendata.batch, "read_document", boom)
+    monkeypatch.setattr(opendata.batch.run, "read_document", boom)
     result = invoke("convert", SAMPLE, "-o", tmp_path / "out", "-j", "1")
     assert result.exit_code == 7, result.output
     assert (
@@ -307,8 +307,8 @@ def test_leftovers_of_write_package_itself_are_recognised(
     """The names clean_leftovers knows are the ones write_package really leaves when killed."""
     import shutil
 
-    from opendata.package import write_package
-    from opendata.reader import read_document
+    from opendata.read.document import read_document
+    from opendata.write.package import write_package
 
     out = tmp_path / "out"
     first = write_package(read_document(SAMPLE), out, created=CREATED)
@@ -405,7 +405,7 @@ def test_dask_scheduler_that_cannot_be_reached(tmp_path: Path) -> None:
     pytest.importorskip(
         "distributed", reason="dask.distributed not installed (pip install 'opendata[distributed]')"
     )
-    from opendata.distributed import SchedulerError, run_on_dask
+    from opendata.batch.cluster import SchedulerError, run_on_dask
 
     src = tmp_path / "in"
     variant(src, 1)

@@ -14,8 +14,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from opendata import codelists
-from opendata.codelists import (
+from opendata.vocab import codelists
+from opendata.vocab.codelists import (
     FUNCTIONAL_CLASSES,
     FUNCTIONAL_TO_COFOG,
     FUNCTIONAL_UNMAPPED,

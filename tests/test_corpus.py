@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from opendata.package import build
-from opendata.reader import read_document
-from opendata.validate import validate_package
+from opendata.read.document import read_document
+from opendata.validate.report import validate_package
+from opendata.write.package import build
 from tests.conftest import ROOT
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -137,7 +137,7 @@ def test_every_printed_amount_is_in_the_package(files: tuple[str, ...]) -> None:
 
 
 def test_every_table_kind_has_a_golden_resource() -> None:
-    from opendata.kinds import KINDS
+    from opendata.kinds.catalogue import KINDS
 
     seen = set()
     for descriptor in GOLDEN.glob("*/*/datapackage.json"):

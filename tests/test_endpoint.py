@@ -17,8 +17,8 @@ import pytest
 import requests
 from rdflib import Graph
 
-from opendata.endpoint import accepted, is_update
-from opendata.store import load
+from opendata.sparql.endpoint import accepted, is_update
+from opendata.sparql.store import load
 from tests.cli_helpers import console_script
 from tests.test_sparql import PACKAGES, QINHUANGDAO
 
@@ -221,8 +221,8 @@ def test_minted_uris_dereference(server: str, kind: str, path: str) -> None:
 
 
 def test_base_maps_to_the_server_root(tmp_path: Path) -> None:
-    from opendata.package import write_package
-    from opendata.reader import read_document
+    from opendata.read.document import read_document
+    from opendata.write.package import write_package
     from tests.conftest import SAMPLE
 
     written = write_package(

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from opendata.model import Document
-from opendata.package import build
-from opendata.reader import read_document
-from opendata.schemas import all_schemas, schema_text
-from opendata.validate import validate_package
+from opendata.read.document import read_document
+from opendata.validate.report import validate_package
+from opendata.write.package import build
+from opendata.write.schemas import all_schemas, schema_text
 from tests.conftest import ROOT, SAMPLE
 
 REGENERATE = "opendata convert samples/*.txt -o datapackages"

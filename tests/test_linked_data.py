@@ -13,12 +13,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, QB, RDF, SKOS, XSD
 
 from opendata.model import Document
-from opendata.namespace import CNB, VOCAB_URI
-from opendata.package import build
-from opendata.reader import read_document
-from opendata.uris import examples
-from opendata.validate import validate_graph
-from opendata.vocab import vocabulary, vocabulary_page
+from opendata.read.document import read_document
+from opendata.validate.report import validate_graph
+from opendata.vocab.namespace import CNB, VOCAB_URI
+from opendata.vocab.page import vocabulary, vocabulary_page
+from opendata.vocab.uris import examples
+from opendata.write.package import build
 from tests.conftest import ROOT
 from tests.test_corpus import CORPUS, CREATED, DOCUMENTS, _ids
 
@@ -55,7 +55,7 @@ def test_vocabulary_page_and_code_lists_are_not_stale() -> None:
     codelists.parse(ROOT / "vocab" / "codelists.ttl", format="turtle")
     from rdflib.compare import isomorphic
 
-    from opendata.codelists import codelists_graph
+    from opendata.vocab.codelists import codelists_graph
 
     assert isomorphic(codelists, codelists_graph("https://w3id.org/opendata-cn/")), (
         "vocab/codelists.ttl is stale: run `opendata vocab`"
@@ -87,7 +87,7 @@ def test_base_is_configurable(sample_doc: Document) -> None:
 
 
 def build_with_base(doc: Document, base: str) -> str:
-    from opendata.package import build as build_package
+    from opendata.write.package import build as build_package
 
     return build_package(doc, CREATED, base=base)["rdf/graph.ttl"]
 

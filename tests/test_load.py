@@ -1,4 +1,4 @@
-"""Reading a package back into the model (opendata.load) gives the model it was written from."""
+"""Reading a package back into the model (opendata.read.datapackage) gives the model it was written from."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from opendata.load import load_document
 from opendata.model import Document
-from opendata.reader import read_document
+from opendata.read.datapackage import load_document
+from opendata.read.document import read_document
 from tests.test_corpus import CORPUS, DOCUMENTS, GOLDEN, _ids
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")

@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from opendata.layout import Char, Segment, find_grids, page_lines
-from opendata.lines import Line
 from opendata.model import Document, Table
-from opendata.reader import read_document
-from opendata.tables import (
+from opendata.read.document import read_document
+from opendata.read.layout import Char, Segment, find_grids, page_lines
+from opendata.read.lines import Line
+from opendata.read.tables import (
     CODE_LEVELS,
     CODE_PATTERNS,
     UNIT_RE,
@@ -504,7 +504,7 @@ def test_unit_line_after_a_page_break_in_pdf_lines() -> None:
     ]
     lines = [Line(n, text, page) for n, (page, text) in enumerate(texts, start=1)]
     reader = TableReader(lines, "doc.pdf", lambda line: line.number == 1)
-    from opendata.catalogue import find_kinds
+    from opendata.kinds.match import find_kinds
 
     table, end, pre = reader.read(0, find_kinds(lines[0].stripped))
     assert end == len(lines)
@@ -778,7 +778,7 @@ def ruled_grid(
     if pieces:
         return segments
     # the same rules drawn as long lines where they run unbroken
-    from opendata.layout import merge_collinear
+    from opendata.read.layout import merge_collinear
 
     return merge_collinear(segments)
 
@@ -977,7 +977,7 @@ def test_page_box_is_the_transformed_box(
     rect: tuple[float, float, float, float],
 ) -> None:
     """The reader's per-rotation box function gives exactly the box of page_transform."""
-    from opendata.pdf import _box, page_box, page_transform
+    from opendata.read.pdf import _box, page_box, page_transform
 
     page = _FakePage(mediabox, rotation)
     assert page_box(page)(*rect) == _box(page_transform(page), *rect)

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opendata.batch import Options, plan, run
-from opendata.catalog import write_catalog
-from opendata.discover import NARRATIVE, TABLES, find_inputs, group_files, parts_of
-from opendata.outdir import FileClaims
+from opendata.batch.corpus import write_catalog
+from opendata.batch.discover import NARRATIVE, TABLES, find_inputs, group_files, parts_of
+from opendata.batch.outdir import FileClaims
+from opendata.batch.run import Options, plan, run
 from tests.batch_helpers import variant
 from tests.cli_helpers import run_script
 
@@ -30,7 +30,7 @@ def statuses(stdout: str) -> list[str]:
 
 
 def reference_groups(files: list[Path]) -> list[list[Path]]:
-    """The grouping rule in plain Python (see :mod:`opendata.discover`)."""
+    """The grouping rule in plain Python (see :mod:`opendata.batch.discover`)."""
     candidates: dict[tuple[Path, str], list[tuple[str, Path]]] = defaultdict(list)
     for path in files:
         for stem, part in parts_of(path):

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from opendata.errors import PortalError
-from opendata.publish import publish, read_package
+from opendata.publish.datasets import publish, read_package
 from tests.ckan_portal import CountingSession, Portal
 from tests.cli_helpers import run_script
 

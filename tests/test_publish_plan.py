@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from opendata.dcat import SHA256_ALGORITHM, dataset_fields, dcat_description
 from opendata.errors import InputError
-from opendata.publish import dataset_name, read_package
+from opendata.publish.datasets import dataset_name, read_package
+from opendata.publish.dcat import SHA256_ALGORITHM, dataset_fields, dcat_description
 from tests.cli_helpers import invoke
 
 

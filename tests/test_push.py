@@ -21,8 +21,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from opendata.push import ENV_PASSWORD, ENV_USER, PushError, public_url, pull, push
-from opendata.store import package_graph
+from opendata.sparql.push import ENV_PASSWORD, ENV_USER, PushError, public_url, pull, push
+from opendata.sparql.store import package_graph
 from tests.cli_helpers import run_script
 from tests.conftest import ROOT
 

@@ -22,10 +22,10 @@ from click.testing import Result
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from opendata.convert import convert
+from opendata.batch.convert import convert
 from opendata.errors import InputError, OpendataError
-from opendata.reader import read_document
-from opendata.validate import ValidationReport, validate_package
+from opendata.read.document import read_document
+from opendata.validate.report import ValidationReport, validate_package
 from tests.cli_helpers import invoke, run_script
 from tests.conftest import ROOT, SAMPLE
 
@@ -552,7 +552,7 @@ def test_fuzzed_pdf_reads_or_raises_an_opendata_error(src: Path, ops: list[tuple
 def test_an_amount_column_without_its_label_column_still_builds() -> None:
     """Regression (found by the fuzz test above): a summary whose 收入 label column was lost
     raised KeyError in the facts table; its amounts now take the row's label."""
-    from opendata.package import build
+    from opendata.write.package import build
     from tests.audit_builders import doc, labelled_table
 
     table = labelled_table(

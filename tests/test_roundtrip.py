@@ -1,5 +1,5 @@
 """Round-trip properties: a random, arithmetically consistent budget is rendered into the
-sample's text layout (:mod:`tests.render`), read back with :func:`opendata.reader.read_document`
+sample's text layout (:mod:`tests.render`), read back with :func:`opendata.read.document.read_document`
 and written as a data package; every amount, blank, label, code, indicator and fact must come
 back exactly, whatever the page size.
 """
@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from opendata.model import Document, Row, Table
-from opendata.package import write_package
-from opendata.reader import read_document
-from opendata.validate import validate_package
+from opendata.read.document import read_document
+from opendata.validate.report import validate_package
+from opendata.write.package import write_package
 from tests.render import (
     THREE_PUBLIC_LABELS,
     AmountRow,

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from rdflib import Graph
 
 from opendata.errors import OpendataError
-from opendata.shacl import UnsupportedShape, compile_shapes, validate_ntriples
-from opendata.shacl_shapes import python_pattern
-from opendata.validate import validate_graph
+from opendata.validate.report import validate_graph
+from opendata.validate.shacl import UnsupportedShape, compile_shapes, validate_ntriples
+from opendata.validate.shapes import python_pattern
 from tests.conftest import ROOT
 from tests.test_linked_data import SHAPE_CASES
 
@@ -218,8 +218,8 @@ def test_a_pattern_feature_the_engines_could_read_differently_is_refused(pattern
 def test_terms_read_from_n_triples_are_written_as_violations_wrote_them(
     text: str, kind: str
 ) -> None:
-    from opendata.shacl import _datatype, _language, _sparql, _string
-    from opendata.shacl_shapes import _term
+    from opendata.validate.shacl import _datatype, _language, _sparql, _string
+    from opendata.validate.shapes import _term
 
     if kind == "iri":
         term = ox.NamedNode("http://example.org/" + quote(text))
@@ -289,7 +289,7 @@ def test_unique_lang_false_is_no_constraint_and_a_non_boolean_is_refused() -> No
 def test_a_literal_outside_its_datatype_lexical_space_violates_sh_datatype(
     datatype: str, text: str, valid: bool
 ) -> None:
-    from opendata.shacl import XSD, _well_formed
+    from opendata.validate.shacl import XSD, _well_formed
 
     assert _well_formed(XSD + datatype, text) is valid
     shapes = f"""

@@ -25,9 +25,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, QB, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
-from opendata.namespace import CNB
-from opendata.shacl import validate_ntriples
-from opendata.shacl_shapes import COMPONENT
+from opendata.validate.shacl import validate_ntriples
+from opendata.validate.shapes import COMPONENT
+from opendata.vocab.namespace import CNB
 from tests.conftest import ROOT
 
 SHAPES = (ROOT / "schemas" / "shapes.ttl").read_text(encoding="utf-8")

@@ -16,11 +16,10 @@ import pyoxigraph as ox
 import pytest
 
 from benchmarks.synthetic import disclosures
-from opendata.package import write_package
-from opendata.queries import UnknownQueryError, named_queries, named_query
-from opendata.reader import read_document
-from opendata.results import Results, render
-from opendata.store import (
+from opendata.read.document import read_document
+from opendata.sparql.queries import UnknownQueryError, named_queries, named_query
+from opendata.sparql.results import Results, render
+from opendata.sparql.store import (
     CODELISTS_GRAPH,
     VOCAB_GRAPH,
     QueryError,
@@ -30,6 +29,7 @@ from opendata.store import (
     package_graph,
     query,
 )
+from opendata.write.package import write_package
 from tests.cli_helpers import invoke, run_script
 from tests.conftest import ROOT
 

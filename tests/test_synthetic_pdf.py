@@ -25,7 +25,7 @@ pytest.importorskip("reportlab")
 
 from benchmarks.synthetic import disclosures, generate, pdf_layouts
 from opendata.model import Document
-from opendata.reader import read_document
+from opendata.read.document import read_document
 from tests.render import AmountRow, expenditure_table
 from tests.render_pdf import PAGE_NUMBER_STYLES, PdfOptions, render_pdf, wrap
 from tests.test_roundtrip import (

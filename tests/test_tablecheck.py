@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from opendata.validate import validate_package
+from opendata.validate.report import validate_package
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -1,4 +1,4 @@
-"""Tests for :mod:`opendata.targets`: a table of printed target values, then properties."""
+"""Tests for :mod:`opendata.read.targets`: a table of printed target values, then properties."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from opendata.targets import COMPARATORS, Target, comparator_symbol, parse_target
+from opendata.read.targets import COMPARATORS, Target, comparator_symbol, parse_target
 
 D = Decimal
 DAY = datetime.date

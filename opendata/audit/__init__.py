@@ -1,7 +1,7 @@
 """The consistency audit: do a disclosure's numbers and words agree with each other?
 
 :func:`audit_document` applies every rule of :data:`RULES` to a document (read from its
-sources, or from a package with :func:`opendata.load.load_document`) and returns an
+sources, or from a package with :func:`opendata.read.datapackage.load_document`) and returns an
 :class:`AuditReport` of checks: ``PASS``, ``FAIL`` (an error-level rule failed), ``WARN`` (a
 warning-level rule failed) or ``SKIP`` (the rule could not run here; the check says why).
 """
@@ -261,8 +261,8 @@ def _audit(doc: Document, rules: Iterable[str] | None) -> AuditReport:
 
 
 def audit_package(package: str | Path) -> AuditReport:
-    """Audit a written package (read back into the model with :mod:`opendata.load`)."""
-    from opendata.load import load_document
+    """Audit a written package (read back into the model with :mod:`opendata.read.datapackage`)."""
+    from opendata.read.datapackage import load_document
 
     return audit_document(load_document(package))
 

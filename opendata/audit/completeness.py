@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from opendata.audit.core import Check, skip
 from opendata.audit.text import sentences
-from opendata.kinds import KINDS_BY_KEY
+from opendata.kinds.catalogue import KINDS_BY_KEY
 from opendata.model import Document
 
 #: The standard tables of a disclosure, as groups of interchangeable kinds.

@@ -1,7 +1,7 @@
 """Rules within one table: hierarchy sums, a row's total against its parts, balances, “三公”.
 
-Tables are found by their kind in the reader's catalogue (:mod:`opendata.kinds`), never by a
-region's titles, so a Jiangsu 收支预算总表 and a Shanghai 财务收支预算总表 get the same rules.
+Tables are found by their kind in the catalogue (:mod:`opendata.kinds.catalogue`), never
+by a region's titles, so a Jiangsu 收支预算总表 and a Shanghai 财务收支预算总表 get the same rules.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from opendata.audit.core import (
     sum_tolerance,
     tables_of,
 )
+from opendata.audit.sums import check_sums
 from opendata.model import Document, Row, Table
-from opendata.sums import check_sums
 
 CODED = (
     "income",
@@ -284,7 +284,7 @@ _SIDES = {
 
 
 def _label_of(table: Table, j: int) -> int | None:
-    from opendata.kinds import KINDS_BY_KEY
+    from opendata.kinds.catalogue import KINDS_BY_KEY
 
     kind = KINDS_BY_KEY.get(table.kind)
     spec = next((f for f in kind.fields if f.name == table.columns[j].name), None) if kind else None

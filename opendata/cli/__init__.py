@@ -1,0 +1,1 @@
+"""The ``opendata`` command: one module per command group; a command calls one library function."""

@@ -1,0 +1,1 @@
+"""Publishing packages to a CKAN portal, with DCAT metadata."""

@@ -1,0 +1,1 @@
+"""Reading: files (text, PDF) into positioned lines, lines into the typed model of a disclosure."""

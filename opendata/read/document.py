@@ -1,0 +1,289 @@
+"""Read a disclosure into the typed model: walk its lines, hand each part to its recogniser.
+
+Every line ends up somewhere: in the title, the table of contents, a table, a performance
+table, a glossary entry, the text of a narrative section, or a :class:`~opendata.model.Finding`
+saying it was not understood. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from opendata.errors import InputError
+from opendata.kinds.match import find_kind, find_kinds, kind_by_key, normalise_title
+from opendata.kinds.spec import TableKind
+from opendata.model import Document, Finding, OrgUnit, Section, Source
+from opendata.read import prose as narrative
+from opendata.read.lines import Line, is_pdf, read_lines, sha256_file, source_name
+from opendata.read.projects import overall_targets, project_title, read_project
+from opendata.read.tables import (
+    DEPT_KEY_RE,
+    DEPT_RE,
+    Preamble,
+    TableReader,
+    generic_table,
+    read_preamble_line,
+)
+
+MAX_TITLE = 60
+TABLE_NUMBER_RE = re.compile(
+    r"^(公开\s*\d+\s*表|公开表\s*[一二三四五六七八九十\d]+|表\s*[一二三四五六七八九十\d]+)"
+)
+
+
+def read_document(*paths: Path | str) -> Document:
+    """Read one disclosure from one or more files (tables and narrative published apart)."""
+    files = [Path(p) for p in paths]
+    doc = Document([source_name(f) for f in files], {})
+    names: dict[str, str] = {}  # department name candidates: "key", "code", "title"
+    for path in files:
+        lines, notes = _lines_of(path)
+        doc.sha256[source_name(path)] = sha256_file(path)
+        doc.findings.extend(notes)
+        _read_lines(lines, source_name(path), doc, names)
+    doc.department = names.get("key") or names.get("code") or names.get("title")
+    if doc.year is None:  # a year printed in a table title: 2019年政府采购预算表
+        years = [m.group(1) for t in doc.tables if (m := re.search(r"((?:19|20)\d\d)年", t.title))]
+        doc.year = int(max(set(years), key=years.count)) if years else None
+    if doc.kind is None and doc.tables:
+        phases = [k.phase for t in doc.tables if (k := kind_by_key(t.kind)) is not None]
+        doc.kind = max(set(phases), key=phases.count) if phases else None
+    headings = sum(1 for s in doc.sections if s.heading)
+    if not doc.tables and not doc.projects and doc.title and headings >= 2:
+        doc.findings.append(
+            Finding(
+                "no-tables",
+                "no disclosure table in this document: "
+                "narrative only (convert it with its tables using --as-one)",
+                Source(source_name(files[0]), 1, None),
+                severity="warning",
+            )
+        )
+    elif not doc.tables and not doc.projects:
+        raise InputError(
+            "no budget disclosure table found; expected a title such as "
+            "部门预算收支总表 followed by its rows",
+            path=files[0],
+        )
+    return doc
+
+
+def document_lines(path: Path | str) -> list[Line]:
+    """The numbered lines the reader sees in a file (PDF cells joined by tabs): for debugging."""
+    return _lines_of(Path(path))[0]
+
+
+def _lines_of(path: Path) -> tuple[list[Line], list[Finding]]:
+    """Lines of a PDF (from positions) or of a text file, chosen by the file's content."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", path=path) from exc
+    if is_pdf(head):
+        from opendata.read.pdf import read_pdf_lines
+
+        lines, notes = read_pdf_lines(path)
+        return lines, [
+            Finding("page-unreadable", message, Source(source_name(path), 0, page))
+            for message, page in notes
+        ]
+    text_lines, text_notes = read_lines(path)
+    last = text_lines[-1].number if text_lines else 1
+    return text_lines, [
+        Finding("truncated", note, Source(source_name(path), last, None), severity="error")
+        for note in text_notes
+    ]
+
+
+def _kinds_of(line: Line) -> list[TableKind]:
+    if line.is_row or narrative.is_toc_entry(line) or len(line.stripped) > MAX_TITLE:
+        return []
+    return find_kinds(line.stripped)
+
+
+def _confirmed(lines: list[Line], i: int, kind: TableKind) -> bool:
+    """A title is a table title only when preamble lines and then table rows follow it."""
+    pre = Preamble()
+    previous_dept = False
+    for line in lines[i + 1 : i + 14]:
+        if line.blank:
+            continue
+        if line.is_row:
+            return True
+        if kind.has_preamble and read_preamble_line(line, pre, expect_year=True):
+            previous_dept = bool(DEPT_RE.match(line.stripped))
+            continue
+        if previous_dept and len(line.stripped) <= 30:
+            previous_dept = False
+            continue
+        return False
+    return False
+
+
+def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, str]) -> None:
+    def is_title(line: Line) -> bool:
+        following = None
+        return bool(_kinds_of(line)) or project_title(line, following) is not None
+
+    reader = TableReader(lines, file, is_title)
+    sections: list[tuple[Line | None, list[Line]]] = [(None, [])]
+    toc: list[Line] = []
+    number: str | None = None  # a table number printed above its title: 公开01表
+    i = narrative.read_title(lines, doc)
+    if doc.title and (from_title := narrative.department_from_title(doc.title)):
+        names.setdefault("title", from_title)
+    while i < len(lines):
+        line = lines[i]
+        if line.blank:
+            i += 1
+            continue
+        if not doc.tables and narrative.is_toc_entry(line):
+            toc.append(line)
+            i += 1
+            continue
+        kinds = _kinds_of(line)
+        if kinds and _confirmed(lines, i, kinds[0]):
+            table, i, pre = reader.read(i, kinds)
+            printed = TABLE_NUMBER_RE.match(line.stripped)
+            if printed or number is not None:
+                table.number = re.sub(r"\s+", "", printed.group(1) if printed else number or "")
+            number = None
+            doc.tables.append(table)
+            _take_preamble(doc, pre, Source(file, line.number, line.page), names)
+            continue
+        following = next((x for x in lines[i + 1 : i + 3] if not x.blank), None)
+        if found := project_title(line, following):
+            title, used = found
+            start = lines.index(following, i) + 1 if used == 2 and following else i + 1
+            project, i, findings = read_project(lines, start, title, line, file)
+            doc.projects.append(project)
+            doc.findings.extend(findings)
+            continue
+        if line.is_row:
+            table, i = generic_table(lines, i, file, is_title)
+            doc.tables.append(table)
+            doc.findings.append(
+                Finding(
+                    "unknown-table",
+                    f"table {table.title!r} is not in the "
+                    "catalogue; kept as a generic resource of text columns",
+                    table.source,
+                    line.text,
+                )
+            )
+            continue
+        if (found_number := TABLE_NUMBER_RE.match(line.stripped)) and found_number.end() == len(
+            line.stripped
+        ):
+            number = line.stripped
+        if key := DEPT_KEY_RE.match(line.stripped):
+            names.setdefault("key", key.group(1).strip())
+        if narrative.is_heading(line):
+            sections.append((line, []))
+        else:
+            sections[-1][1].append(line)
+        i += 1
+    doc.findings.extend(reader.findings)
+    _sections(doc, sections, file)
+    _check_contents(doc, toc, file)
+    _units(doc)
+
+
+def _take_preamble(doc: Document, pre: Preamble, source: Source, names: dict[str, str]) -> None:
+    if doc.department_code is None and pre.department_code:
+        doc.department_code = pre.department_code
+    if pre.department:
+        names.setdefault("code", pre.department)
+    if pre.department_key:
+        names.setdefault("key", pre.department_key)
+    if pre.year is not None:
+        if doc.year is None:
+            doc.year = pre.year
+        elif pre.year != doc.year:
+            doc.findings.append(
+                Finding(
+                    "year-mismatch",
+                    f"table gives year {pre.year}, the document {doc.year}",
+                    source,
+                    severity="error",
+                )
+            )
+
+
+def _sections(doc: Document, sections: list[tuple[Line | None, list[Line]]], file: str) -> None:
+    in_targets = False
+    target_lines: list[Line] = []
+    for heading, body in sections:
+        title = heading.stripped.strip("*") if heading else ""
+        if "名词解释" in title:
+            terms, body = narrative.glossary(body, file)
+            doc.glossary.extend(terms)
+        if "总体绩效目标" in title and not doc.overall_goal:
+            doc.overall_goal = "\n".join(x.stripped for x in body) or None
+        if "分项绩效目标" in title:
+            in_targets = True
+        elif (
+            in_targets
+            and heading is not None
+            and not re.match(r"^[（(][一二三四五六七八九十]+[)）]", title)
+        ):
+            in_targets = False
+        if in_targets:
+            target_lines.extend(([heading] if heading else []) + body)
+        text = "\n".join(x.stripped for x in body)
+        if heading is None and not text:
+            continue
+        where = heading or (body[0] if body else None)
+        if where is not None:
+            doc.sections.append(
+                Section(
+                    title,
+                    text,
+                    Source(file, where.number, where.page),
+                    [Source(file, x.number, x.page) for x in body],
+                )
+            )
+    targets, _ = overall_targets(target_lines, file)
+    doc.overall_targets.extend(targets)
+
+
+def _check_contents(doc: Document, toc: list[Line], file: str) -> None:
+    """Tables listed in the table of contents but not found: the document may be truncated."""
+    found = {t.kind for t in doc.tables}
+    for line in toc:
+        title = normalise_title(line.stripped.split("\t")[0])
+        kind = find_kind(title) if len(title) <= MAX_TITLE else None
+        if kind is not None and kind.key not in found:
+            doc.findings.append(
+                Finding(
+                    "missing-table",
+                    f"the contents list {title}, but the document has no such table (truncated?)",
+                    Source(file, line.number, line.page),
+                    line.text,
+                    "error",
+                )
+            )
+
+
+def _units(doc: Document) -> None:
+    table = doc.table("org_units")
+    if table is None:
+        return
+    names = [c.name for c in table.columns]
+    for row in table.rows:
+        values = {n: cell.text or None for n, cell in zip(names, row.cells, strict=True)}
+        if values.get("name"):
+            doc.units.append(
+                OrgUnit(
+                    values["name"] or "",
+                    values.get("nature"),
+                    values.get("rank"),
+                    values.get("funding"),
+                    row.source,
+                )
+            )
+
+
+__all__ = ["read_document"]

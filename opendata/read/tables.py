@@ -1,0 +1,537 @@
+"""Table recognition: turn the lines after a table title into one typed :class:`Table`.
+
+Handles what real disclosures do to tables: the department / year / unit preamble repeated on
+every page together with the header rows (skipped after the first page), header cells merged
+across columns (filled from the left where the row below is split) or split by a space
+(``科目 编码``), a label wrapped across a page break (joined back onto its row), empty tables
+with their note (``注：无…空表列示``), total / subtotal / 其中 rows (marked, never dropped) and the
+code hierarchy of the classification (类 → 款 → 项 from the code prefix).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from opendata.kinds.match import best_kind, kind_by_key, match_columns
+from opendata.kinds.spec import TableKind
+from opendata.model import NOT_APPLICABLE, Cell, Column, Finding, Row, Source, Table
+from opendata.read.lines import Line, mend_spaces
+
+DEPT_RE = re.compile(r"^(\d{3,12})\s+(\S.*)$")
+DEPT_KEY_RE = re.compile(
+    r"^(?:编制单位|部门名称|单位名称|预算单位|编制部门|预算主管部门|主管部门|部门)[:：]\s*"
+    r"(\S.*?)(?:\s*(?:金额)?单位[:：].*)?$"
+)
+YEAR_RE = re.compile(r"(?:预算|决算)?年度[:：]\s*(\d{4})?")
+BARE_YEAR_RE = re.compile(r"^(\d{4})\s*年?度?$")
+UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|万元|元)")
+AS_OF_RE = re.compile(r"^截[止至](?:时间|日期)?[:：]\s*(\S+)")
+NOTE_RE = re.compile(r"^(?:注|备注|说明)\s*\d*\s*[:：]")
+NUMBER_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[-−]?\.\d+$", re.ASCII)
+NUMBERED_RE = re.compile(r"^[一二三四五六七八九十]+[、．.]")
+CODE_PATTERNS = {
+    "functional": re.compile(r"^\d{3}(?:\d{2}){0,2}$"),
+    "economic": re.compile(r"^\d{3}(?:\d{2})?$"),
+}
+CODE_LEVELS = {3: "class", 5: "category", 7: "item"}
+CODE_PART_FIELDS = ("code_class", "code_category", "code_item")
+
+
+@dataclass
+class Preamble:
+    """Department, year, unit and as-of date printed between a title and its header."""
+
+    department_code: str | None = None
+    department: str | None = None  # printed after the code: 203 XX部
+    department_key: str | None = None  # printed after a key: 部门名称：XX部
+    year: int | None = None
+    unit: str | None = None
+    as_of: str | None = None
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A printed amount as Decimal (commas and full-width digits allowed), else None."""
+    clean = unicodedata.normalize("NFKC", text).replace(" ", "").replace("−", "-")
+    if not NUMBER_RE.match(clean):
+        return None
+    try:
+        return Decimal(clean.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
+        return None
+
+
+def classify_label(label: str | None) -> str:
+    """The role a row label gives its row: total, subtotal, of_which or detail."""
+    text = re.sub(r"\s+", "", label or "")
+    if re.fullmatch(r".*(合计|总计)", text):
+        return "total"
+    if text.endswith("小计"):
+        return "subtotal"
+    if re.match(r"^其中[:：]", text):
+        return "of_which"
+    return "detail"
+
+
+def read_preamble_line(line: Line, pre: Preamble, expect_year: bool) -> bool:
+    """Take one preamble line into ``pre``; False when the line is not preamble."""
+    text = line.stripped
+    matched = False
+    if dept := DEPT_KEY_RE.match(text):
+        pre.department_key = dept.group(1).strip()
+        matched = True
+    if unit := UNIT_RE.search(text):
+        pre.unit = unit.group(1)
+        matched = True
+    if year := YEAR_RE.search(text):
+        if year.group(1):
+            pre.year = int(year.group(1))
+        matched = True
+    if as_of := AS_OF_RE.match(text):
+        pre.as_of = as_of.group(1)
+        matched = True
+    if matched:
+        return True
+    if expect_year and (bare := BARE_YEAR_RE.match(text)):
+        pre.year = int(bare.group(1))
+        return True
+    if dept := DEPT_RE.match(text):
+        pre.department_code, pre.department = dept.group(1), dept.group(2).strip()
+        return True
+    return False
+
+
+def looks_like_data(cells: list[str]) -> bool:
+    """Does a row look like a data row (an amount, a code, a numbered item), not a header?"""
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    if CODE_PATTERNS["functional"].match(filled[0]) or NUMBERED_RE.match(filled[0]):
+        return True
+    if re.match(r"^\d+[.、．]\D", filled[0]):
+        return True
+    if all(_placeholder(c) for c in filled):
+        return True
+    numbers = [c for c in filled if parse_number(c) is not None]
+    small = all(re.fullmatch(r"\d{1,2}", c) for c in numbers)
+    return bool(numbers) and not (small and len(numbers) == len(filled))
+
+
+def header_paths(rows: list[list[str]], width: int) -> list[str]:
+    """Join header rows into one path per column, filling merged cells from the left."""
+    grid = [[mend_spaces(c) for c in row] + [""] * (width - len(row)) for row in rows]
+    for r in range(len(grid) - 1):
+        below = grid[r + 1 :]
+        for j in range(1, width):
+            if grid[r][j] or not any(b[j] for b in below):
+                continue
+            left = j - 1
+            while left > 0 and not grid[r][left]:
+                left -= 1
+            # inherit only from a cell that itself spans split columns below it, and only
+            # within the span of the cells above both
+            same_parent = all(grid[u][left] == grid[u][j] for u in range(r))
+            if grid[r][left] and any(b[left] for b in below) and same_parent:
+                grid[r][j] = grid[r][left]
+    paths = []
+    for j in range(width):
+        levels: list[str] = []
+        for row in grid:
+            if row[j] and (not levels or levels[-1] != row[j]):
+                levels.append(row[j])
+        paths.append("/".join(levels))
+    return paths
+
+
+class TableReader:
+    """Reads one table from ``lines[start:]`` for a known kind."""
+
+    def __init__(self, lines: list[Line], file: str, is_title: object) -> None:
+        self.lines = lines
+        self.file = file
+        self.is_title = is_title  # callable: Line -> bool, ends a table at the next title
+        self.findings: list[Finding] = []
+
+    def source(self, line: Line) -> Source:
+        return Source(self.file, line.number, line.page)
+
+    def finding(self, code: str, message: str, line: Line, severity: str = "warning") -> None:
+        self.findings.append(Finding(code, message, self.source(line), line.text, severity))
+
+    # -- preamble and header -------------------------------------------------
+    def _preamble(self, i: int, pre: Preamble) -> int:
+        expect_year = False
+        after_dept = False
+        while i < len(self.lines):
+            line = self.lines[i]
+            if line.blank:
+                i += 1
+                continue
+            if line.is_row:
+                break
+            if read_preamble_line(line, pre, expect_year):
+                expect_year = bool(YEAR_RE.search(line.stripped)) and not pre.year
+                after_dept = bool(DEPT_RE.match(line.stripped) or DEPT_KEY_RE.match(line.stripped))
+                i += 1
+                continue
+            if (
+                after_dept
+                and pre.department
+                and len(line.stripped) <= 30
+                and not self.is_title(line)
+            ):
+                pre.department += line.stripped  # a department name wrapped onto a second line
+                after_dept = False
+                i += 1
+                continue
+            break
+        return i
+
+    def _header(
+        self, i: int, kind: TableKind
+    ) -> tuple[list[list[str]], int, int, list[str] | None]:
+        """Header rows, the index after them, the table width, and a data row split off.
+
+        The header ends at a 栏次 row, else before the first row that looks like data. A
+        row that starts with 合计 but carries sub-headers in its other cells (as in some
+        决算 templates) is split: the sub-headers join the header, the 合计 starts the data.
+        """
+        rows: list[Line] = []
+        j = i
+        while j < len(self.lines) and len(rows) < 5:
+            line = self.lines[j]
+            if line.blank:
+                j += 1
+                continue
+            if not line.is_row:
+                break
+            rows.append(line)
+            j += 1
+            if line.cells[0] in ("栏次", "行次"):
+                header = [r.cells for r in rows[:-1]]
+                return header, j, max(len(r.cells) for r in rows), None
+        if not rows:
+            return [], i, 0, None
+        width = max(len(r.cells) for r in rows)
+        for k, row in enumerate(rows):
+            if not k:
+                continue
+            cells = row.cells
+            filled = [(n, c) for n, c in enumerate(cells) if c]
+            if looks_like_data(cells):
+                return self._header_end(rows[:k], i, width, None)
+            last = k == len(rows) - 1 or looks_like_data(rows[k + 1].cells)
+            if filled and filled[0][0] <= 1 and classify_label(filled[0][1]) == "total":
+                rest = [c for n, c in filled[1:]]
+                if all(parse_number(c) is not None or _placeholder(c) for c in rest):
+                    return self._header_end(rows[:k], i, width, None)
+                gap = len(filled) > 1 and filled[1][0] - filled[0][0] > 1
+                if not last or not gap:
+                    continue
+                sub = list(cells)
+                sub[filled[0][0]] = ""
+                pending = [""] * len(cells)
+                pending[filled[0][0]] = filled[0][1]
+                header, end, width, _ = self._header_end(rows[: k + 1], i, width, None)
+                return [*header[:-1], sub], end, width, pending
+        return self._header_end(rows[: kind.header_rows or len(rows)], i, width, None)
+
+    def _header_end(
+        self, rows: list[Line], i: int, width: int, pending: list[str] | None
+    ) -> tuple[list[list[str]], int, int, list[str] | None]:
+        end = self.lines.index(rows[-1], i) + 1
+        return [r.cells for r in rows], end, width, pending
+
+    # -- the table -------------------------------------------------------------
+    def read(self, index: int, kinds: list[TableKind]) -> tuple[Table, int, Preamble]:
+        """Read the table whose title is ``lines[index]``; return it and the next index.
+
+        ``kinds`` are the kinds the title allows; the one whose fields best match the header
+        is taken.
+        """
+        title_line = self.lines[index]
+        kind = kinds[0]
+        start = index + 1
+        pre = Preamble()
+        i = self._preamble(start, pre) if kind.has_preamble else start
+        header, i, width, pending = self._header(i, kind)
+        paths = header_paths(header, width)
+        groups = 1
+        half = width // 2
+        if width >= 4 and width % 2 == 0 and paths[:half] == paths[half:] and any(paths):
+            groups, paths = 2, paths[:half]  # the same columns printed twice side by side
+        kind = best_kind(kinds, paths)
+        header_texts = {mend_spaces(c) for row in header for c in row if c}
+        header_rows = [[mend_spaces(c) for c in row] for row in header]
+        if not pre.unit:
+            for path in paths:
+                if unit := UNIT_RE.search(path):
+                    pre.unit = unit.group(1)
+        columns = self._columns(kind, paths, title_line)
+        table = Table(
+            kind.key,
+            title_line.stripped,
+            self.source(title_line),
+            columns,
+            unit=pre.unit,
+            as_of=pre.as_of,
+        )
+        after_break = False
+        header_left = 0  # header rows that may still be repeated after a page break
+        right: list[Row] = []
+        if pending is not None:
+            pending = (pending + [""] * width)[:width]
+            self._row(table, self.lines[i - 1], pending[: width // groups], False)
+        while i < len(self.lines):
+            line = self.lines[i]
+            if line.blank:
+                i += 1
+                continue
+            if not line.is_row:
+                if NOTE_RE.match(line.stripped):
+                    table.notes.append(line.stripped)
+                    i += 1
+                    continue
+                if self.is_title(line):
+                    break
+                repeat = Preamble()
+                if read_preamble_line(line, repeat, expect_year=True):
+                    i = self._preamble(i, repeat)
+                    self._check_repeat(repeat, pre, line)
+                    after_break = True
+                    header_left = len(header)
+                    continue
+                break
+            cells = line.cells
+            filled = [mend_spaces(c) for c in cells if c]
+            if cells[0] in ("栏次", "行次"):
+                header_left = 0
+                i += 1  # the 栏次 row repeated on a new page
+                continue
+            if (header_left and set(filled) <= header_texts) or (
+                len(filled) > 1 and [mend_spaces(c) for c in cells] in header_rows
+            ):
+                header_left = max(header_left - 1, 0)
+                i += 1  # a header row repeated on a new page
+                continue
+            header_left = 0
+            cells = self._fit(line, width)
+            if groups == 2 and any(cells[half:]):
+                self._row(table, line, cells[half:], after_break)
+                right.append(table.rows.pop())
+            if any(cells[: width // groups]):
+                self._row(table, line, cells[: width // groups], after_break)
+            after_break = False
+            i += 1
+        table.rows.extend(r for r in right if any(c.text for c in r.cells))
+        mark_of_which(table)
+        return table, i, pre
+
+    def _check_repeat(self, repeat: Preamble, first: Preamble, line: Line) -> None:
+        for name in ("department_code", "year", "unit"):
+            got, want = getattr(repeat, name), getattr(first, name)
+            if got is not None and want is not None and got != want:
+                self.finding(
+                    "page-header-mismatch",
+                    f"page header gives {name} {got!r}, the table's first page gave {want!r}",
+                    line,
+                    "error",
+                )
+
+    def _columns(self, kind: TableKind, paths: list[str], title: Line) -> list[Column]:
+        columns = []
+        for j, (path, spec) in enumerate(zip(paths, match_columns(kind, paths), strict=True)):
+            if spec is not None:
+                columns.append(Column(spec.name, path, spec.kind, spec.concept))
+            else:
+                columns.append(Column(f"column_{j + 1}", path, "text", None, known=False))
+                if path:
+                    self.finding(
+                        "unknown-column",
+                        f"column {j + 1} header {path!r} is not a "
+                        f"known column of {kind.title}; kept as text",
+                        title,
+                    )
+        return columns
+
+    def _fit(self, line: Line, width: int) -> list[str]:
+        """The row's cells, exactly ``width`` of them; a wrong count is a finding."""
+        cells = line.cells
+        if len(cells) > width and any(cells[width:]):
+            self.finding(
+                "row-width",
+                f"row has {len(cells)} cells, the table has {width} "
+                f"columns; extra cells {cells[width:]!r} kept only here",
+                line,
+                "error",
+            )
+        elif len(cells) < width:
+            self.finding(
+                "row-width",
+                f"row has {len(cells)} cells, the table has {width} "
+                "columns; missing cells taken as blank",
+                line,
+                "error",
+            )
+        return (cells + [""] * width)[:width]
+
+    def _row(self, table: Table, line: Line, cells: list[str], after_break: bool) -> None:
+        kinds = [c.kind for c in table.columns]
+        if table.rows and self._is_continuation(cells, kinds, after_break):
+            previous = table.rows[-1]
+            for j, text in enumerate(cells):
+                if text:
+                    previous.cells[j].text += text
+            previous.label = self._label(table, previous.cells)
+            previous.role = classify_label(previous.label)
+            return
+        row_cells = []
+        for j, text in enumerate(cells):
+            cell = Cell(text)
+            if kinds[j] in ("amount", "quantity") and text and text != NOT_APPLICABLE:
+                cell.value = parse_number(text)
+                if cell.value is None and _placeholder(text):
+                    self.finding(
+                        "placeholder",
+                        f"placeholder {text!r} instead of an amount (a template?)",
+                        line,
+                        "info",
+                    )
+                elif cell.value is None:
+                    col = table.columns[j]
+                    self.finding(
+                        "non-numeric-amount",
+                        f"column {col.header or col.name!r} expects a number, got {text!r}",
+                        line,
+                        "error",
+                    )
+            row_cells.append(cell)
+        row = Row(row_cells, self.source(line))
+        row.label = self._label(table, row_cells)
+        row.role = classify_label(row.label)
+        if any(c.kind in ("code", "code_part") for c in table.columns):
+            self._code(table, row, line)
+        table.rows.append(row)
+
+    @staticmethod
+    def _is_continuation(cells: list[str], kinds: list[str], after_break: bool) -> bool:
+        """A row holding only label text with no number: the rest of the row above."""
+        filled = [j for j, text in enumerate(cells) if text]
+        if not filled or any(kinds[j] not in ("label",) for j in filled):
+            return False
+        if "seq" in kinds:
+            return not cells[kinds.index("seq")]
+        return after_break and len(filled) == 1
+
+    @staticmethod
+    def _label(table: Table, cells: list[Cell]) -> str | None:
+        """The row's label: the first filled label column, else the first filled text column."""
+        for kinds in (("label",), ("text",)):
+            for column, cell in zip(table.columns, cells, strict=True):
+                if column.kind in kinds and cell.text:
+                    return cell.text
+        return None
+
+    @staticmethod
+    def _label_in_code_column(table: Table, row: Row) -> None:
+        """A label printed across the code column (合计, 人员经费合计): move it to the label."""
+        names = [c.name for c in table.columns]
+        label_at = next((j for j, c in enumerate(table.columns) if c.kind == "label"), None)
+        for j, name in enumerate(names):
+            if name not in ("code", *CODE_PART_FIELDS) or not row.cells[j].text:
+                continue
+            text = row.cells[j].text
+            if label_at is not None and not row.cells[label_at].text and not _placeholder(text):
+                row.cells[label_at].text, row.cells[j].text = text, ""
+        row.label = next(
+            (
+                cell.text
+                for c, cell in zip(table.columns, row.cells, strict=True)
+                if c.kind == "label" and cell.text
+            ),
+            None,
+        )
+        row.role = classify_label(row.label)
+
+    def _code(self, table: Table, row: Row, line: Line) -> None:
+        """The row's code: one 科目编码 cell, or 类/款/项 cells joined."""
+        by_name = {c.name: cell.text for c, cell in zip(table.columns, row.cells, strict=True)}
+        code = re.sub(r"\s+", "", by_name.get("code", ""))
+        parts = [re.sub(r"\s+", "", by_name.get(p, "")) for p in CODE_PART_FIELDS]
+        if not code and any(parts):
+            code = "".join(parts)
+        if not code or not re.search(r"\d", code):
+            self._label_in_code_column(table, row)
+            return
+        kind = kind_by_key(table.kind)
+        scheme = kind.code_scheme if kind else None
+        pattern = CODE_PATTERNS.get(scheme or "functional", CODE_PATTERNS["functional"])
+        if not pattern.match(code):
+            self.finding(
+                "bad-code", f"{code!r} is not a {scheme or 'classification'} code", line, "error"
+            )
+            return
+        row.code = code
+        row.code_level = CODE_LEVELS.get(len(code))
+        row.parent_code = code[:-2] if len(code) > 3 else None
+
+
+def _placeholder(text: str) -> bool:
+    return bool(re.fullmatch(r"[…．.·\-—]+", text))
+
+
+def mark_of_which(table: Table) -> None:
+    """Rows after a ``其中：`` row and before the next numbered or total row are 其中 rows too."""
+    inside = False
+    for row in table.rows:
+        label = re.sub(r"\s+", "", row.label or "")
+        if row.role == "of_which":
+            inside = True
+        elif row.role in ("total", "subtotal") or NUMBERED_RE.match(label) or row.code:
+            inside = False
+        elif inside and row.role == "detail":
+            row.role = "of_which"
+
+
+def generic_table(
+    lines: list[Line], i: int, file: str, is_title: Callable[[Line], bool]
+) -> tuple[Table, int]:
+    """A run of table rows under no known title: kept as a table of text columns.
+
+    Its title is the line printed just above it (when short), its header the first row
+    unless that row looks like data.
+    """
+    before = next((x for x in reversed(lines[:i]) if not x.blank), None)
+    title = before.stripped if before is not None and not before.is_row else ""
+    if not title or len(title) > 40:
+        title = f"未识别表格（第{lines[i].number}行）"
+    block: list[Line] = []
+    while i < len(lines) and (lines[i].blank or lines[i].is_row):
+        if lines[i].is_row:
+            if block and is_title(lines[i]):
+                break
+            block.append(lines[i])
+        i += 1
+    width = max(len(x.cells) for x in block)
+    header = [] if looks_like_data(block[0].cells) else block[0].cells
+    columns = [
+        Column(
+            f"column_{j + 1}",
+            mend_spaces(header[j]) if j < len(header) else "",
+            "text",
+            known=False,
+        )
+        for j in range(width)
+    ]
+    source = Source(file, block[0].number, block[0].page)
+    table = Table("generic", title, source, columns)
+    for line in block[1:] if header else block:
+        cells = [Cell(text) for text in (line.cells + [""] * width)[:width]]
+        row = Row(cells, Source(file, line.number, line.page))
+        row.label = next((c.text for c in cells if c.text and parse_number(c.text) is None), None)
+        row.role = classify_label(row.label)
+        table.rows.append(row)
+    return table, i

@@ -1,0 +1,1 @@
+"""SPARQL over packages: the embedded store, named queries, the endpoint, pushes to other stores."""

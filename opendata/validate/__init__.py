@@ -1,0 +1,1 @@
+"""Validation of written packages: tables against their Table Schemas, the graph against SHACL."""

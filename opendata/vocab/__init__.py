@@ -1,0 +1,1 @@
+"""The vocabulary: namespaces, the URI policy, SKOS code lists and the vocabulary page."""

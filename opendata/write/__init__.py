@@ -1,0 +1,1 @@
+"""Writing: a disclosure's model into a Frictionless data package and its linked-data graph."""
