@@ -135,10 +135,10 @@ def make_converted(src: Path, out: Path, n: int, template: Path) -> None:
     parent's work at corpus scale (plan, skip, catalogue) without converting anything."""
     import hashlib
 
-    from opendata import __version__
+    from opendata.resources import VERSION
 
     descriptor = json.loads((template / "datapackage.json").read_text(encoding="utf-8"))
-    descriptor["opendata_version"] = __version__
+    descriptor["opendata_version"] = VERSION
     for i in range(n):
         sub = src / f"{i // 1000:03d}"
         sub.mkdir(parents=True, exist_ok=True)

@@ -31,10 +31,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from opendata import package as package_module  # noqa: E402
 from opendata.read.document import read_document  # noqa: E402
 from opendata.validate.report import validate_graph  # noqa: E402
 from opendata.validate.tablecheck import check_package  # noqa: E402
+from opendata.write import package as package_module  # noqa: E402
 from opendata.write.package import write_package  # noqa: E402
 
 CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "pdf"

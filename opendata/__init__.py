@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from opendata.resources import VERSION as __version__
 
 # The public API, imported when first used (PEP 562): ``import opendata`` and the command's
 # start-up stay light, and no stage imports the package root's view of the others.

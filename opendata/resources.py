@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: The toolkit's version (the package root's ``__version__``).
+VERSION = "0.1.0"
+
 _HERE = Path(__file__).resolve().parent
 
 

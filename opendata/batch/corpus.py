@@ -33,11 +33,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from opendata import __version__
 from opendata.batch.outdir import CATALOG, iter_package_dirs
 from opendata.batch.spool import Spool
 from opendata.errors import OutputError
 from opendata.model import UNIT_TO_YUAN
+from opendata.resources import VERSION
 from opendata.vocab.namespace import CNB
 from opendata.vocab.uris import Minter, base_uri, department_key, key
 
@@ -388,7 +388,7 @@ def build_catalog(
         "description": "One row per data package in this output folder, with its department, "
         "year, kind, size, total expenditure and audit counts; catalog.ttl has the same "
         "packages as a DCAT catalogue. Built by opendata from the packages on disk.",
-        "opendata_version": __version__,
+        "opendata_version": VERSION,
         "resources": [
             _file_resource(
                 folder / "index.csv",

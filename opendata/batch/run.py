@@ -25,7 +25,6 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 
-from opendata import __version__
 from opendata.batch.convert import ConvertResult, counts
 from opendata.batch.outdir import (
     FileClaims,
@@ -39,6 +38,7 @@ from opendata.batch.plan import Job, Options, Plan, plan
 from opendata.errors import OpendataError, OutputError
 from opendata.read.document import read_document
 from opendata.read.lines import sha256_file, source_name
+from opendata.resources import VERSION
 from opendata.write.package import WriteResult, package_name, write_package
 
 __all__ = [
@@ -88,7 +88,7 @@ def pages_of(paths: tuple[Path, ...]) -> int:
 def _up_to_date(job: Job) -> Known | None:
     key: SourceKey = tuple((source_name(p), sha256_file(p)) for p in job.paths)
     for known in job.known:
-        if known.sources != key or known.version != __version__:
+        if known.sources != key or known.version != VERSION:
             continue
         if job.options.name is not None and known.name != job.options.name:
             continue

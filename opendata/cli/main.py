@@ -32,7 +32,6 @@ from pathlib import Path
 
 import click
 
-from opendata import __version__
 from opendata.audit import AuditReport, audit_package, check_record
 from opendata.batch.convert import ConvertResult
 from opendata.batch.corpus import write_catalog
@@ -42,6 +41,7 @@ from opendata.cli.sparql import load_command, push_command, query_command, serve
 from opendata.errors import OpendataError, shown
 from opendata.publish.datasets import PublishResult, publish
 from opendata.read.document import document_lines
+from opendata.resources import VERSION
 from opendata.validate.report import ValidationReport, validate_package
 from opendata.vocab.page import write_vocab
 from opendata.write.schemas import write_schemas
@@ -80,7 +80,7 @@ def _print_convert(result: ConvertResult, verbose: bool) -> None:
 
 
 @click.group()
-@click.version_option(__version__, prog_name="opendata")
+@click.version_option(VERSION, prog_name="opendata")
 def cli() -> None:
     """Turn Chinese budget disclosures (部门预算/决算) into open, linked, validated data."""
 

@@ -21,13 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from opendata import __version__
 from opendata.audit import AuditReport, audit_document
 from opendata.errors import OutputError
 from opendata.kinds.catalogue import KINDS_BY_KEY
 from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Document, Table
 from opendata.read.tables import classify_label
-from opendata.resources import shapes_text
+from opendata.resources import VERSION, shapes_text
 from opendata.write.graphfiles import serialise
 from opendata.write.rdf import package_graph
 from opendata.write.schemas import Schema, all_schemas, generic_schema, schema_text
@@ -446,7 +445,7 @@ def build(
             s: sum(f.severity == s for f in doc.findings) for s in ("error", "warning", "info")
         },
         "audit": report.counts(),
-        "opendata_version": __version__,
+        "opendata_version": VERSION,
         "resources": resources,
     }
     files["datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
