@@ -68,3 +68,38 @@ def best_kind(kinds: list[TableKind], paths: list[str]) -> TableKind:
 
 def kind_by_key(key: str) -> TableKind | None:
     return KINDS_BY_KEY.get(key)
+
+
+def header_score(kind: TableKind, paths: list[str]) -> tuple[int, int, bool]:
+    """How well a header fits a kind: (printed columns matched, printed columns, an amount
+    column matched)."""
+    specs = match_columns(kind, paths)
+    filled = [(p, s) for p, s in zip(paths, specs, strict=True) if p]
+    matched = [s for p, s in filled if s is not None]
+    return len(matched), len(filled), any(s.kind == "amount" for s in matched)
+
+
+def kind_from_header(paths: list[str], phase: str | None = None) -> TableKind | None:
+    """The kind a table's header alone names, or None when no kind fits it well.
+
+    A kind fits when it knows at least three of the printed header columns, at least
+    three quarters of them, one of them an amount, and, when the kind has codes, the code
+    column. Of the kinds that fit, the one that knows most columns wins, then the one with
+    fewest fields left over (the most specific), then catalogue order. ``phase`` (预算 or
+    决算, when the document's is known) leaves out the other phase's kinds.
+    """
+    best: tuple[int, int] | None = None
+    found: TableKind | None = None
+    for kind in KINDS:
+        if phase and kind.phase != phase:
+            continue
+        matched, filled, has_amount = header_score(kind, paths)
+        if matched < 3 or matched * 4 < filled * 3 or not has_amount:
+            continue
+        specs = match_columns(kind, paths)
+        if kind.has_code and not any(s and s.kind in ("code", "code_part") for s in specs):
+            continue
+        key = (matched, -(len(kind.fields) - matched))
+        if best is None or key > best:
+            best, found = key, kind
+    return found

@@ -8,12 +8,20 @@ saying it was not understood. Nothing is dropped silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from opendata.errors import InputError
-from opendata.kinds.match import find_kind, find_kinds, kind_by_key, normalise_title
+from opendata.kinds.match import (
+    best_kind,
+    find_kind,
+    find_kinds,
+    kind_by_key,
+    kind_from_header,
+    normalise_title,
+)
 from opendata.kinds.spec import TableKind
-from opendata.model import Document, Finding, OrgUnit, Section, Source
+from opendata.model import Document, Finding, OrgUnit, Section, Source, Table
 from opendata.read import prose as narrative
 from opendata.read.lines import Line, is_pdf, read_lines, sha256_file, source_name
 from opendata.read.projects import overall_targets, project_title, read_project
@@ -22,6 +30,7 @@ from opendata.read.tables import (
     DEPT_RE,
     Preamble,
     TableReader,
+    amounts_left_as_text,
     generic_table,
     read_preamble_line,
 )
@@ -49,6 +58,18 @@ def read_document(*paths: Path | str) -> Document:
     if doc.kind is None and doc.tables:
         phases = [k.phase for t in doc.tables if (k := kind_by_key(t.kind)) is not None]
         doc.kind = max(set(phases), key=phases.count) if phases else None
+    for table in doc.tables:
+        for row, text in amounts_left_as_text(table):
+            doc.findings.append(
+                Finding(
+                    "amount-as-text",
+                    f"{text!r} in table {table.title!r} looks like an amount but its column "
+                    "is not an amount column: it is not in the facts",
+                    row.source,
+                    text,
+                    "error",
+                )
+            )
     headings = sum(1 for s in doc.sections if s.heading)
     if not doc.tables and not doc.projects and doc.title and headings >= 2:
         doc.findings.append(
@@ -113,10 +134,11 @@ def _confirmed(lines: list[Line], i: int, kind: TableKind) -> bool:
         if line.is_row:
             return True
         if kind.has_preamble and read_preamble_line(line, pre, expect_year=True):
-            previous_dept = bool(DEPT_RE.match(line.stripped))
+            text = line.stripped
+            previous_dept = previous_dept or bool(DEPT_RE.match(text) or DEPT_KEY_RE.match(text))
             continue
         if previous_dept and len(line.stripped) <= 30:
-            previous_dept = False
+            previous_dept = False  # a department name wrapped onto a later line
             continue
         return False
     return False
@@ -144,13 +166,18 @@ def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, st
             i += 1
             continue
         kinds = _kinds_of(line)
-        if kinds and _confirmed(lines, i, kinds[0]):
-            table, i, pre = reader.read(i, kinds)
+        title: str | None = None
+        after = i
+        if not kinds and (wrapped := _wrapped_title(lines, i)) is not None:
+            kinds, title, after = wrapped
+        if kinds and _confirmed(lines, after, kinds[0]):
+            table, i, pre = reader.read(i, kinds, title=title, start=after + 1)
             printed = TABLE_NUMBER_RE.match(line.stripped)
             if printed or number is not None:
                 table.number = re.sub(r"\s+", "", printed.group(1) if printed else number or "")
             number = None
             doc.tables.append(table)
+            _recognised(doc, table, "title" + (" (wrapped over two lines)" if title else ""))
             _take_preamble(doc, pre, Source(file, line.number, line.page), names)
             continue
         following = next((x for x in lines[i + 1 : i + 3] if not x.blank), None)
@@ -162,17 +189,7 @@ def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, st
             doc.findings.extend(findings)
             continue
         if line.is_row:
-            table, i = generic_table(lines, i, file, is_title)
-            doc.tables.append(table)
-            doc.findings.append(
-                Finding(
-                    "unknown-table",
-                    f"table {table.title!r} is not in the "
-                    "catalogue; kept as a generic resource of text columns",
-                    table.source,
-                    line.text,
-                )
-            )
+            i = _untitled_table(lines, i, file, doc, reader, is_title)
             continue
         if (found_number := TABLE_NUMBER_RE.match(line.stripped)) and found_number.end() == len(
             line.stripped
@@ -189,6 +206,118 @@ def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, st
     _sections(doc, sections, file)
     _check_contents(doc, toc, file)
     _units(doc)
+
+
+def _wrapped_title(lines: list[Line], i: int) -> tuple[list[TableKind], str, int] | None:
+    """A title wrapped over two lines (``…支出预算`` / ``表``): its kinds, text, last line."""
+    line = lines[i]
+    if line.is_row or narrative.is_toc_entry(line) or len(line.stripped) > MAX_TITLE:
+        return None
+    if (caption := TABLE_NUMBER_RE.match(line.stripped)) and caption.end() == len(line.stripped):
+        return None
+    j = i + 1
+    while j < len(lines) and lines[j].blank:
+        j += 1
+    if j >= len(lines) or lines[j].is_row or len(lines[j].stripped) > 16:
+        return None
+    joined = line.stripped + lines[j].stripped
+    if len(joined) > MAX_TITLE or not re.search(r"表\W*$", joined):
+        return None
+    kinds = find_kinds(joined)
+    return (kinds, joined, j) if kinds else None
+
+
+def _title_above(lines: list[Line], i: int) -> tuple[str, Preamble]:
+    """The title printed above a run of rows (past its preamble, a caption such as 公开表一
+    and a department name wrapped onto its own line), and the preamble read on the way.
+
+    Of the short lines above the rows, the nearest that names a table kind is the title;
+    failing that, the nearest; ``""`` when there is none.
+    """
+    pre = Preamble()
+    candidates: list[str] = []
+    seen = 0
+    j = i - 1
+    while j >= 0 and seen < 6:
+        line = lines[j]
+        j -= 1
+        if line.blank:
+            continue
+        seen += 1
+        if line.is_row:
+            break
+        text = line.stripped
+        if read_preamble_line(line, pre, expect_year=True):
+            continue
+        if (caption := TABLE_NUMBER_RE.match(text)) and caption.end() == len(text):
+            continue
+        if len(text) > MAX_TITLE or narrative.is_toc_entry(line):
+            break
+        previous = next((x for x in reversed(lines[: j + 1]) if not x.blank), None)
+        if (
+            previous is not None
+            and not previous.is_row
+            and len(text) <= 16
+            and not find_kinds(text)
+            and find_kinds(previous.stripped + text)
+        ):
+            text = previous.stripped + text  # a title wrapped over two lines
+        if find_kinds(text):
+            return text, pre
+        candidates.append(text)
+    return (candidates[0] if candidates else ""), pre
+
+
+def _untitled_table(
+    lines: list[Line],
+    i: int,
+    file: str,
+    doc: Document,
+    reader: TableReader,
+    is_title: Callable[[Line], bool],
+) -> int:
+    """Rows under no confirmed title: recognise their kind by the title above them (if any)
+    and their header, else keep them as a table of unknown kind with typed amounts."""
+    title, pre = _title_above(lines, i)
+    kinds = find_kinds(title) if title else []
+    paths, _ = reader.header_at(i)
+    kind = None
+    if kinds:
+        kind, evidence = best_kind(kinds, paths), "title above its preamble, and header"
+    elif (found := kind_from_header(paths, doc.kind)) is not None:
+        kind, evidence = found, "header (" + " | ".join(p for p in paths if p) + ")"
+    if kind is not None and i > 0:
+        table, end, _ = reader.read(i - 1, [kind], title=title or kind.title, start=i)
+        if table.rows:
+            table.unit = table.unit or pre.unit
+            doc.tables.append(table)
+            _recognised(doc, table, evidence)
+            return end
+    table, end = generic_table(lines, i, file, is_title, title=title, unit=pre.unit)
+    doc.tables.append(table)
+    amounts = sum(1 for c in table.columns if c.kind == "amount")
+    doc.findings.append(
+        Finding(
+            "unknown-table",
+            f"table {table.title!r} is of no known kind (neither its title nor its header "
+            f"names one); kept as a table of {amounts} amount and "
+            f"{len(table.columns) - amounts} text columns, its amounts in the facts",
+            table.source,
+            lines[i].text,
+        )
+    )
+    return end
+
+
+def _recognised(doc: Document, table: Table, evidence: str) -> None:
+    doc.findings.append(
+        Finding(
+            "table-recognised",
+            f"{table.title!r} read as {table.kind} by its {evidence}",
+            table.source,
+            severity="info",
+        )
+    )
 
 
 def _take_preamble(doc: Document, pre: Preamble, source: Source, names: dict[str, str]) -> None:

@@ -174,16 +174,21 @@ class TableReader:
                 break
             if read_preamble_line(line, pre, expect_year):
                 expect_year = bool(YEAR_RE.search(line.stripped)) and not pre.year
-                after_dept = bool(DEPT_RE.match(line.stripped) or DEPT_KEY_RE.match(line.stripped))
+                dept = bool(DEPT_RE.match(line.stripped) or DEPT_KEY_RE.match(line.stripped))
+                after_dept = dept or after_dept
                 i += 1
                 continue
             if (
                 after_dept
-                and pre.department
+                and (pre.department or pre.department_key)
                 and len(line.stripped) <= 30
                 and not self.is_title(line)
             ):
-                pre.department += line.stripped  # a department name wrapped onto a second line
+                # a department name wrapped onto a later line (after the unit, at times)
+                if pre.department:
+                    pre.department += line.stripped
+                else:
+                    pre.department_key = (pre.department_key or "") + line.stripped
                 after_dept = False
                 i += 1
                 continue
@@ -191,7 +196,7 @@ class TableReader:
         return i
 
     def _header(
-        self, i: int, kind: TableKind
+        self, i: int, kind: TableKind | None
     ) -> tuple[list[list[str]], int, int, list[str] | None]:
         """Header rows, the index after them, the table width, and a data row split off.
 
@@ -237,7 +242,8 @@ class TableReader:
                 pending[filled[0][0]] = filled[0][1]
                 header, end, width, _ = self._header_end(rows[: k + 1], i, width, None)
                 return [*header[:-1], sub], end, width, pending
-        return self._header_end(rows[: kind.header_rows or len(rows)], i, width, None)
+        height = kind.header_rows if kind is not None else None
+        return self._header_end(rows[: height or len(rows)], i, width, None)
 
     def _header_end(
         self, rows: list[Line], i: int, width: int, pending: list[str] | None
@@ -246,15 +252,28 @@ class TableReader:
         return [r.cells for r in rows], end, width, pending
 
     # -- the table -------------------------------------------------------------
-    def read(self, index: int, kinds: list[TableKind]) -> tuple[Table, int, Preamble]:
+    def header_at(self, i: int) -> tuple[list[str], int]:
+        """The header paths of the rows starting at ``lines[i]``, and the index after them."""
+        header, end, width, _ = self._header(i, None)
+        return header_paths(header, width), end
+
+    def read(
+        self,
+        index: int,
+        kinds: list[TableKind],
+        title: str | None = None,
+        start: int | None = None,
+    ) -> tuple[Table, int, Preamble]:
         """Read the table whose title is ``lines[index]``; return it and the next index.
 
         ``kinds`` are the kinds the title allows; the one whose fields best match the header
-        is taken.
+        is taken. ``title`` is the title as printed when it is not ``lines[index]`` alone (a
+        title wrapped over two lines, or found above a preamble), ``start`` the first line
+        after the title when it is not ``index + 1``.
         """
         title_line = self.lines[index]
         kind = kinds[0]
-        start = index + 1
+        start = index + 1 if start is None else start
         pre = Preamble()
         i = self._preamble(start, pre) if kind.has_preamble else start
         header, i, width, pending = self._header(i, kind)
@@ -273,7 +292,7 @@ class TableReader:
         columns = self._columns(kind, paths, title_line)
         table = Table(
             kind.key,
-            title_line.stripped,
+            title or title_line.stripped,
             self.source(title_line),
             columns,
             unit=pre.unit,
@@ -327,6 +346,7 @@ class TableReader:
             after_break = False
             i += 1
         table.rows.extend(r for r in right if any(c.text for c in r.cells))
+        type_unknown_columns(table)
         mark_of_which(table)
         return table, i, pre
 
@@ -483,6 +503,40 @@ def _placeholder(text: str) -> bool:
     return bool(re.fullmatch(r"[…．.·\-—]+", text))
 
 
+def type_unknown_columns(table: Table) -> None:
+    """Columns the kind does not know that hold amounts (by their cells) become amount
+    columns, so that their amounts are typed and become facts like the others."""
+    unknown = [j for j, c in enumerate(table.columns) if not c.known and c.kind == "text"]
+    if not unknown or not table.rows:
+        return
+    grid = [[cell.text for cell in row.cells] for row in table.rows]
+    flags = amount_columns([c.header for c in table.columns], grid, len(table.columns))
+    for j in unknown:
+        if not flags[j]:
+            continue
+        column = table.columns[j]
+        column.kind = "amount"
+        column.concept = column.concept or (column.header.split("/")[-1] or None)
+        for row in table.rows:
+            cell = row.cells[j]
+            if cell.text and cell.text != NOT_APPLICABLE:
+                cell.value = parse_number(cell.text)
+
+
+def amounts_left_as_text(table: Table) -> list[tuple[Row, str]]:
+    """Printed amounts (numbers with a decimal point or thousands separators) in columns
+    that are not amount columns: each would be an amount missing from the facts."""
+    lost = []
+    for j, column in enumerate(table.columns):
+        if column.kind in ("amount", "quantity", "code", "code_part", "seq"):
+            continue
+        for row in table.rows:
+            text = row.cells[j].text
+            if re.search(r"[.,]\d", text) and parse_number(text) is not None:
+                lost.append((row, text))
+    return lost
+
+
 def mark_of_which(table: Table) -> None:
     """Rows after a ``其中：`` row and before the next numbered or total row are 其中 rows too."""
     inside = False
@@ -496,16 +550,55 @@ def mark_of_which(table: Table) -> None:
             row.role = "of_which"
 
 
-def generic_table(
-    lines: list[Line], i: int, file: str, is_title: Callable[[Line], bool]
-) -> tuple[Table, int]:
-    """A run of table rows under no known title: kept as a table of text columns.
+_NOT_AMOUNT_HEADER = re.compile(
+    r"(编码|代码|编号|序号|栏次|行次|科目|年度|年份|代码|级次|类|款|项)$"
+)
 
-    Its title is the line printed just above it (when short), its header the first row
-    unless that row looks like data.
+
+def amount_columns(header: list[str], rows: list[list[str]], width: int) -> list[bool]:
+    """Which columns of an unknown table hold amounts, judged by their cells.
+
+    A column is an amount column when at least one of its cells is a number, every other
+    filled cell is a placeholder or ``-``, its numbers are not classification codes (3, 5 or
+    7 digits without a decimal point in a column of such) and its header does not name a
+    code, a sequence number or a year.
     """
-    before = next((x for x in reversed(lines[:i]) if not x.blank), None)
-    title = before.stripped if before is not None and not before.is_row else ""
+    result = []
+    for j in range(width):
+        cells = [r[j] for r in rows if j < len(r) and r[j]]
+        numbers = [c for c in cells if parse_number(c) is not None]
+        others = [c for c in cells if parse_number(c) is None and not _placeholder(c)]
+        head = mend_spaces(header[j]) if j < len(header) else ""
+        codes = numbers and all(re.fullmatch(r"\d{3}(\d{2}){0,2}", c) for c in numbers)
+        small = numbers and all(re.fullmatch(r"\d{1,2}", c) for c in numbers)
+        result.append(
+            bool(numbers)
+            and not others
+            and not (codes and len(numbers) > 1)
+            and not (small and not any("." in c for c in numbers) and len(numbers) == len(rows))
+            and not _NOT_AMOUNT_HEADER.search(head.split("/")[-1] if head else "")
+        )
+    return result
+
+
+def generic_table(
+    lines: list[Line],
+    i: int,
+    file: str,
+    is_title: Callable[[Line], bool],
+    title: str = "",
+    unit: str | None = None,
+) -> tuple[Table, int]:
+    """A run of table rows of no known kind: kept with its amounts typed.
+
+    ``title`` is the printed title found above (or after) the rows, if any; else the line
+    printed just above the rows (when short). The header is the first rows up to the first
+    row that looks like data; columns whose cells are numbers become amount columns (Decimal,
+    in ``unit``), the others text.
+    """
+    if not title:
+        before = next((x for x in reversed(lines[:i]) if not x.blank), None)
+        title = before.stripped if before is not None and not before.is_row else ""
     if not title or len(title) > 40:
         title = f"未识别表格（第{lines[i].number}行）"
     block: list[Line] = []
@@ -516,22 +609,43 @@ def generic_table(
             block.append(lines[i])
         i += 1
     width = max(len(x.cells) for x in block)
-    header = [] if looks_like_data(block[0].cells) else block[0].cells
+    head_rows: list[list[str]] = []
+    for line in block[:4]:
+        if looks_like_data(line.cells) or line.cells[0] in ("栏次", "行次"):
+            break
+        head_rows.append(line.cells)
+    if len(head_rows) == len(block):
+        head_rows = head_rows[:1]
+    paths = header_paths(head_rows, width) if head_rows else [""] * width
+    body = [x for x in block[len(head_rows) :] if x.cells[0] not in ("栏次", "行次")]
+    grid = [(x.cells + [""] * width)[:width] for x in body]
+    amounts = amount_columns(paths, grid, width)
     columns = [
         Column(
             f"column_{j + 1}",
-            mend_spaces(header[j]) if j < len(header) else "",
-            "text",
+            paths[j],
+            "amount" if amounts[j] else "text",
+            (paths[j].split("/")[-1] or None) if amounts[j] else None,
             known=False,
         )
         for j in range(width)
     ]
     source = Source(file, block[0].number, block[0].page)
-    table = Table("generic", title, source, columns)
-    for line in block[1:] if header else block:
-        cells = [Cell(text) for text in (line.cells + [""] * width)[:width]]
+    table = Table("generic", title, source, columns, unit=unit if any(amounts) else None)
+    for line, cells_text in zip(body, grid, strict=True):
+        cells = [Cell(text) for text in cells_text]
+        for j, cell in enumerate(cells):
+            if amounts[j] and cell.text and cell.text != NOT_APPLICABLE:
+                cell.value = parse_number(cell.text)
         row = Row(cells, Source(file, line.number, line.page))
-        row.label = next((c.text for c in cells if c.text and parse_number(c.text) is None), None)
-        row.role = classify_label(row.label)
+        texts = [c.text for j, c in enumerate(cells) if c.text and not amounts[j]]
+        code = next((x for x in texts if CODE_PATTERNS["functional"].fullmatch(x)), None)
+        if code is not None:
+            row.code = code
+            row.code_level = CODE_LEVELS.get(len(code))
+            row.parent_code = code[:-2] if len(code) > 3 else None
+        words = [x for x in texts if x != code and parse_number(x) is None]
+        row.label = "/".join(words) if words else None
+        row.role = classify_label(words[-1] if words else None)
         table.rows.append(row)
     return table, i

@@ -24,7 +24,7 @@ from typing import Any
 from opendata.audit import AuditReport, audit_document
 from opendata.errors import OutputError
 from opendata.kinds.catalogue import KINDS_BY_KEY
-from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Document, Table
+from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Column, Document, Row, Table
 from opendata.read.tables import classify_label
 from opendata.resources import VERSION, shapes_text
 from opendata.write.graphfiles import serialise
@@ -94,6 +94,52 @@ def _table_rows(table: Table) -> list[dict[str, str]]:
     return rows
 
 
+UNIT_FIELD = {
+    "name": "unit",
+    "type": "string",
+    "title": "金额单位",
+    "description": "Unit of the amounts as printed.",
+    "constraints": {"enum": ["元", "万元", "亿元"]},
+}
+
+
+def _unknown_field(column: Column) -> dict[str, Any]:
+    """The schema field of a column the catalogue does not know: a number when it holds
+    amounts (judged by its cells), else text."""
+    if column.kind == "amount":
+        return {
+            "name": column.name,
+            "type": "number",
+            "title": column.header,
+            "description": "Amount column not in the catalogue for this table kind, in the "
+            "unit of the row's `unit` column. Blank: nothing printed (not zero); '-': not "
+            "applicable.",
+        }
+    return {
+        "name": column.name,
+        "type": "string",
+        "title": column.header,
+        "description": "Column not in the catalogue for this table kind.",
+    }
+
+
+def _row_label(table: Table, row: Row, label_field: str | None) -> str:
+    """A fact's label: the row's label cells of the fact's own block joined by '/'
+    (``一般公共预算资金/小计``; a two-sided table's other block left out), else the row's label."""
+    kind = KINDS_BY_KEY.get(table.kind)
+    if kind is None:
+        return row.label or ""
+    others = {f.label_field for f in kind.fields if f.label_field and f.label_field != label_field}
+    parts = [
+        cell.text
+        for column, cell in zip(table.columns, row.cells, strict=True)
+        if column.kind == "label" and cell.text and column.name not in others
+    ]
+    if parts:
+        return "/".join(parts)
+    return "" if label_field else row.label or ""
+
+
 def facts(doc: Document, names: dict[int, str]) -> list[dict[str, str]]:
     """One row per printed amount of every table (the long, normalised layer)."""
     result = []
@@ -110,7 +156,7 @@ def facts(doc: Document, names: dict[int, str]) -> list[dict[str, str]]:
                 label_field = spec.label_field if spec else None
                 if label_field not in cells:  # the label column was not printed (or not read)
                     label_field = None
-                label = cells[label_field].text if label_field else row.label
+                label = _row_label(table, row, label_field)
                 in_yuan = cell.value * multiplier if multiplier is not None else None
                 result.append(
                     {
@@ -340,17 +386,10 @@ def build(
         if unknown:
             schema = {
                 **schema,
-                "fields": schema["fields"]
-                + [
-                    {
-                        "name": c.name,
-                        "type": "string",
-                        "title": c.header,
-                        "description": "Column not in the catalogue for this table kind.",
-                    }
-                    for c in unknown
-                ],
+                "fields": schema["fields"] + [_unknown_field(c) for c in unknown],
             }
+            if table.kind == "generic" and any(c.kind == "amount" for c in table.columns):
+                schema["fields"].append(UNIT_FIELD)
             if table.kind in schemas:
                 schema_name = f"{res_name}.extended"
         extra: dict[str, Any] = {
