@@ -75,7 +75,8 @@ def test_metadata(sample_doc: Document) -> None:
     assert sample_doc.department == "中共秦皇岛经济技术开发区工作委员会党建工作部"
     assert (sample_doc.year, sample_doc.kind, sample_doc.level) == (2023, "预算", "部门")
     assert {t.unit for t in sample_doc.tables if t.kind in NINE.values()} == {"万元"}
-    assert [f for f in sample_doc.findings] == []
+    assert [f for f in sample_doc.findings if f.severity != "info"] == []
+    assert {f.code for f in sample_doc.findings} == {"table-recognised"}
 
 
 def test_nine_tables_with_printed_titles(sample_doc: Document) -> None:

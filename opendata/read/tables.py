@@ -323,6 +323,17 @@ class TableReader:
                     after_break = True
                     header_left = len(header)
                     continue
+                if (cells := self._unruled_row(table, i, width // groups)) is not None:
+                    self._row(table, line, cells, True)
+                    self.finding(
+                        "unruled-row",
+                        "a row printed outside the table's ruling (first row of a page with "
+                        "no top rule): its cells placed by their kind, in order",
+                        line,
+                        "info",
+                    )
+                    i += 1
+                    continue
                 break
             cells = line.cells
             filled = [mend_spaces(c) for c in cells if c]
@@ -349,6 +360,41 @@ class TableReader:
         type_unknown_columns(table)
         mark_of_which(table)
         return table, i, pre
+
+    def _unruled_row(self, table: Table, i: int, width: int) -> list[str] | None:
+        """A table row printed as running text: the first row of a continuation page drawn
+        without its top ruling line, so its cells came out joined by spaces. It is taken as a
+        row only on a new page, right before more rows of the table, and with an amount in it
+        or as a short label that cannot be a running page header; its words go to the table's
+        columns in order, a number to the next amount column, a word to the next label
+        column."""
+        line = self.lines[i]
+        previous = next((x for x in reversed(self.lines[:i]) if not x.blank), None)
+        following = next((x for x in self.lines[i + 1 :] if not x.blank), None)
+        if previous is None or following is None or not following.is_row or not table.rows:
+            return None
+        if previous.page == line.page or line.page is None:
+            return None
+        words = line.stripped.split()
+        numbers = sum(1 for w in words if parse_number(w) is not None)
+        # without an amount, only a short label that cannot be a running page header
+        header_like = re.search(r"\d|年|部门|单位|预算|决算", line.stripped)
+        if not numbers and (len(words) > 2 or header_like):
+            return None
+        if self.is_title(line):
+            return None
+        kinds = [c.kind for c in table.columns[:width]]
+        cells = [""] * width
+        at = 0
+        for word in words:
+            want = ("amount", "quantity") if parse_number(word) is not None else ("label", "text")
+            while at < width and kinds[at] not in want:
+                at += 1
+            if at >= width:
+                return None
+            cells[at] = word
+            at += 1
+        return cells
 
     def _check_repeat(self, repeat: Preamble, first: Preamble, line: Line) -> None:
         for name in ("department_code", "year", "unit"):

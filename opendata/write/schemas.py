@@ -132,7 +132,8 @@ def generic_schema(title: str) -> Schema:
     return {
         "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
         "title": title,
-        "description": "A table not in the catalogue, kept as printed (text columns).",
+        "description": "A table of no known kind, kept as printed: its amount columns (judged "
+        "by their cells) typed as numbers, the others text.",
         "fields": [
             _f(
                 "row",
@@ -150,7 +151,7 @@ def generic_schema(title: str) -> Schema:
                 constraints={"required": True, "enum": ROLES},
             ),
         ],
-        "missingValues": [""],
+        "missingValues": MISSING,
         "primaryKey": ["row"],
     }
 
