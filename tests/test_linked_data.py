@@ -62,10 +62,10 @@ def test_vocabulary_page_and_code_lists_are_not_stale() -> None:
     )
 
 
-def test_uri_policy_in_the_readme_matches_the_code() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_uri_policy_in_the_docs_matches_the_code() -> None:
+    page = (ROOT / "docs" / "linked-data.md").read_text(encoding="utf-8")
     for uri in examples().values():
-        assert f"`{uri}`" in readme, uri
+        assert f"`{uri}`" in page, uri
 
 
 def test_uris_are_ascii_and_keyed(sample_graph: Graph) -> None:

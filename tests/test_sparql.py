@@ -252,11 +252,11 @@ def test_named_queries_are_listed_with_their_parameters() -> None:
     assert "spending-by-function\n  Spending by functional 类 and 款" in done.output
 
 
-def test_readme_lists_every_named_query_and_the_store_folder() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_sparql_page_lists_every_named_query_and_the_store_folder() -> None:
+    page = (ROOT / "docs" / "sparql.md").read_text(encoding="utf-8")
     for name in named_queries():
-        assert f"| `{name}` |" in readme, name
-    assert "**`opendata-store/`**" in readme
+        assert f"| `{name}` |" in page, name
+    assert "**`opendata-store/`**" in page
 
 
 def _csv_amounts(package: Path, table: str) -> dict[str, Decimal]:
