@@ -628,7 +628,9 @@ def test_rerun_with_a_changed_input_updates_in_place(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert f"-> {package} [updated]" in result.stdout
     assert only_package(out) == package
-    problems = [r for r in csv_rows(package / "data" / "reader_findings.csv") if r["severity"] != "info"]
+    problems = [
+        r for r in csv_rows(package / "data" / "reader_findings.csv") if r["severity"] != "info"
+    ]
     assert problems[0]["code"] == "non-numeric-amount"
 
 

@@ -220,6 +220,8 @@ def _wrapped_title(lines: list[Line], i: int) -> tuple[list[TableKind], str, int
         j += 1
     if j >= len(lines) or lines[j].is_row or len(lines[j].stripped) > 16:
         return None
+    if find_kinds(lines[j].stripped):
+        return None  # the next line is a title by itself: this one is a heading above it
     joined = line.stripped + lines[j].stripped
     if len(joined) > MAX_TITLE or not re.search(r"表\W*$", joined):
         return None
