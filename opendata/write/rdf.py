@@ -115,7 +115,7 @@ class _Builder:
 
     def cofog(self, code: str) -> None:
         """A functional class's alignment to COFOG 1999, with its basis (see docs/)."""
-        from opendata.vocab.codelists import FUNCTIONAL_TO_COFOG, FUNCTIONAL_UNMAPPED
+        from opendata.vocab.cofog_alignment import FUNCTIONAL_TO_COFOG, FUNCTIONAL_UNMAPPED
 
         concept = iri(self.mint.concept("functional", code, self.doc.year))
         if code in FUNCTIONAL_TO_COFOG:
