@@ -27,7 +27,7 @@ def with_pypdfium2(path: Path) -> tuple[int, int]:
     for number in range(len(document)):
         page = document[number]
         textpage = page.get_textpage()
-        chars += len(_chars(textpage.raw, page_box(page)))
+        chars += len(_chars(textpage, page_box(page)))
     pages = len(document)
     document.close()
     return pages, chars

@@ -19,7 +19,6 @@ from opendata.vocab.codelists import (
     FUNCTIONAL_CLASSES,
     FUNCTIONAL_TO_COFOG,
     FUNCTIONAL_UNMAPPED,
-    MATCH_TYPES,
     alignment_graph,
     alignment_markdown,
     codelists_graph,
@@ -30,6 +29,7 @@ from opendata.vocab.codelists import (
     procurement_level,
     procurement_parent,
 )
+from opendata.vocab.cofog_alignment import MATCH_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCAB = ROOT / "vocab" / "codelists"

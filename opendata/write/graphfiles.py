@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from opendata.vocab.namespace import CONTEXT
-from opendata.write.rdf import RDF, XSD, Plain, Triple, TripleSet
+from opendata.write.triples import RDF, XSD, Plain, Triple, TripleSet
 
 
 def _sorted_triples(graph: TripleSet) -> list[Triple]:

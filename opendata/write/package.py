@@ -4,31 +4,37 @@ One CSV resource per disclosure table (schema from ``schemas/``, title as printe
 ``facts`` resource (one row per printed amount), projects, indicators, department targets,
 glossary, narrative sections and the reader's findings. Writing is deterministic (a rerun over
 the same input gives the same bytes) and atomic (a failed run leaves no half-written package).
+The rows of the resources are built by :mod:`opendata.write.rows`.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from opendata.audit import AuditReport, audit_document
+from opendata.audit import audit_document
 from opendata.errors import OutputError
 from opendata.kinds.catalogue import KINDS_BY_KEY
-from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Column, Document, Row, Table
-from opendata.read.tables import classify_label
+from opendata.model import Document
 from opendata.resources import VERSION, shapes_text
 from opendata.write.graphfiles import serialise
 from opendata.write.rdf import package_graph
+from opendata.write.rows import (
+    UNIT_FIELD,
+    audit_rows,
+    csv_text,
+    derived_rows,
+    facts,
+    table_rows,
+    unknown_field,
+)
 from opendata.write.schemas import Schema, all_schemas, generic_schema, schema_text
 
 KIND_EN = {"预算": "budget", "决算": "final-account"}
@@ -50,10 +56,6 @@ class WriteResult:
     status: str  # "created" | "updated" | "unchanged"
 
 
-def decimal_text(value: Decimal | None) -> str:
-    return "" if value is None else format(value, "f")
-
-
 def package_name(doc: Document) -> str:
     """A stable ASCII name: level, kind, year, department code and a hash of its name."""
     parts = [LEVEL_EN.get(doc.level or "", "department"), KIND_EN.get(doc.kind or "", "budget")]
@@ -63,258 +65,6 @@ def package_name(doc: Document) -> str:
     key = doc.department or doc.title or "".join(sorted(doc.sha256.values()))
     parts.append(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8])
     return "-".join(parts)
-
-
-def _table_rows(table: Table) -> list[dict[str, str]]:
-    kind = KINDS_BY_KEY.get(table.kind)
-    has_code = kind is not None and kind.has_code
-    has_amount = any(c.kind == "amount" for c in table.columns)
-    rows = []
-    for number, row in enumerate(table.rows, start=1):
-        out = {
-            "row": str(number),
-            "line": str(row.source.line),
-            "page": "" if row.source.page is None else str(row.source.page),
-            "role": row.role,
-        }
-        if has_code:
-            out["code_level"] = row.code_level or ""
-            out["parent_code"] = row.parent_code or ""
-            out["code"] = row.code or ""
-        for column, cell in zip(table.columns, row.cells, strict=True):
-            if column.kind in ("amount", "quantity"):
-                out[column.name] = (
-                    NOT_APPLICABLE if cell.not_applicable else decimal_text(cell.value)
-                )
-            elif column.kind != "code":
-                out[column.name] = cell.text
-        if has_amount:
-            out["unit"] = table.unit or ""
-        rows.append(out)
-    return rows
-
-
-UNIT_FIELD = {
-    "name": "unit",
-    "type": "string",
-    "title": "金额单位",
-    "description": "Unit of the amounts as printed.",
-    "constraints": {"enum": ["元", "万元", "亿元"]},
-}
-
-
-def _unknown_field(column: Column) -> dict[str, Any]:
-    """The schema field of a column the catalogue does not know: a number when it holds
-    amounts (judged by its cells), else text."""
-    if column.kind == "amount":
-        return {
-            "name": column.name,
-            "type": "number",
-            "title": column.header,
-            "description": "Amount column not in the catalogue for this table kind, in the "
-            "unit of the row's `unit` column. Blank: nothing printed (not zero); '-': not "
-            "applicable.",
-        }
-    return {
-        "name": column.name,
-        "type": "string",
-        "title": column.header,
-        "description": "Column not in the catalogue for this table kind.",
-    }
-
-
-def _row_label(table: Table, row: Row, label_field: str | None) -> str:
-    """A fact's label: the row's label cells of the fact's own block joined by '/'
-    (``一般公共预算资金/小计``; a two-sided table's other block left out), else the row's label."""
-    kind = KINDS_BY_KEY.get(table.kind)
-    if kind is None:
-        return row.label or ""
-    others = {f.label_field for f in kind.fields if f.label_field and f.label_field != label_field}
-    parts = [
-        cell.text
-        for column, cell in zip(table.columns, row.cells, strict=True)
-        if column.kind == "label" and cell.text and column.name not in others
-    ]
-    if parts:
-        return "/".join(parts)
-    return "" if label_field else row.label or ""
-
-
-def facts(doc: Document, names: dict[int, str]) -> list[dict[str, str]]:
-    """One row per printed amount of every table (the long, normalised layer)."""
-    result = []
-    for index, table in enumerate(doc.tables):
-        kind = KINDS_BY_KEY.get(table.kind)
-        specs = {f.name: f for f in kind.fields} if kind else {}
-        multiplier = UNIT_TO_YUAN.get(table.unit or "")
-        for number, row in enumerate(table.rows, start=1):
-            cells = dict(zip([c.name for c in table.columns], row.cells, strict=True))
-            for column, cell in zip(table.columns, row.cells, strict=True):
-                if column.kind != "amount" or cell.value is None:
-                    continue
-                spec = specs.get(column.name)
-                label_field = spec.label_field if spec else None
-                if label_field not in cells:  # the label column was not printed (or not read)
-                    label_field = None
-                label = _row_label(table, row, label_field)
-                in_yuan = cell.value * multiplier if multiplier is not None else None
-                result.append(
-                    {
-                        "fact": str(len(result) + 1),
-                        "resource": names[index],
-                        "table_kind": table.kind,
-                        "table_title": table.title,
-                        "row": str(number),
-                        "line": str(row.source.line),
-                        "page": "" if row.source.page is None else str(row.source.page),
-                        "code": "" if label_field else row.code or "",
-                        "code_scheme": (kind.code_scheme or "") if kind and row.code else "",
-                        "code_level": "" if label_field else row.code_level or "",
-                        "code_edition": str(doc.year)
-                        if row.code and doc.year and not label_field
-                        else "",
-                        "label": label or "",
-                        "role": classify_label(label) if label_field else row.role,
-                        "column": column.name,
-                        "concept": column.concept or "",
-                        "header": column.header,
-                        "printed": cell.text,
-                        "amount": decimal_text(cell.value),
-                        "unit": table.unit or "",
-                        "amount_yuan": decimal_text(in_yuan),
-                    }
-                )
-    return result
-
-
-def audit_rows(report: AuditReport) -> list[dict[str, str]]:
-    """The audit resource: one row per check."""
-    rows = []
-    for n, c in enumerate(report.checks, start=1):
-        rows.append(
-            {
-                "check": str(n),
-                "rule": c.rule,
-                "status": c.status,
-                "severity": c.severity,
-                "table": c.table,
-                "row": c.row,
-                "column": c.column,
-                "file": c.source.file if c.source else "",
-                "line": str(c.source.line) if c.source and c.source.line > 0 else "",
-                "page": "" if c.source is None or c.source.page is None else str(c.source.page),
-                "sentence": c.sentence,
-                "expected": decimal_text(c.expected),
-                "actual": decimal_text(c.actual),
-                "difference": decimal_text(c.difference),
-                "unit": c.unit,
-                "message_zh": c.message_zh,
-                "message_en": c.message_en,
-            }
-        )
-    return rows
-
-
-def _derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
-    def where(source: Any) -> dict[str, str]:
-        return {"line": str(source.line), "page": "" if source.page is None else str(source.page)}
-
-    projects, indicators = [], []
-    keys: set[str] = set()
-    for index, project in enumerate(doc.projects, start=1):
-        key = f"p{project.number if project.number is not None else index:02d}"
-        if key in keys:  # the same printed number twice: keep the keys unique
-            key = f"{key}-{index}"
-        keys.add(key)
-        projects.append(
-            {
-                "project": key,
-                "number": str(project.number or ""),
-                "name": project.name,
-                "goal": project.goal or "",
-                "annual_goal": project.annual_goal or "",
-                "attributes": json.dumps(project.attributes, ensure_ascii=False)
-                if project.attributes
-                else "",
-                "indicators": str(len(project.indicators)),
-                **where(project.source),
-            }
-        )
-        for position, ind in enumerate(project.indicators, start=1):
-            t = ind.target
-            indicators.append(
-                {
-                    "indicator": f"{key}-{position:02d}",
-                    "project": key,
-                    "level1": ind.level1,
-                    "level2": ind.level2,
-                    "level3": ind.level3,
-                    "description": ind.description or "",
-                    "target": t.verbatim,
-                    "target_kind": t.kind,
-                    "comparator": t.comparator or "",
-                    "target_value": decimal_text(t.value),
-                    "target_upper": decimal_text(t.upper),
-                    "target_unit": t.unit or "",
-                    "target_date": t.date.isoformat() if t.date else "",
-                    "target_text": t.qualitative or "",
-                    "basis": ind.basis or "",
-                    **where(ind.source),
-                }
-            )
-    return {
-        "projects": projects,
-        "indicators": indicators,
-        "department_targets": [
-            {
-                "target": str(n),
-                "group": t.group,
-                "goal": t.goal,
-                "indicator": t.indicator or "",
-                **where(t.source),
-            }
-            for n, t in enumerate(doc.overall_targets, start=1)
-        ],
-        "glossary": [
-            {"term": g.term, "definition": g.definition, **where(g.source)} for g in doc.glossary
-        ],
-        "sections": [
-            {
-                "section": str(n),
-                "heading": s.heading,
-                "text": s.text,
-                "file": s.source.file,
-                **where(s.source),
-                "text_lines": " ".join(str(x.line) for x in s.lines),
-                "text_pages": " ".join("" if x.page is None else str(x.page) for x in s.lines)
-                if any(x.page is not None for x in s.lines)
-                else "",
-            }
-            for n, s in enumerate(doc.sections, start=1)
-        ],
-        "reader_findings": [
-            {
-                "finding": str(n),
-                "code": f.code,
-                "severity": f.severity,
-                "message": f.message,
-                "file": f.source.file,
-                **where(f.source),
-                "text": f.text,
-            }
-            for n, f in enumerate(doc.findings, start=1)
-        ],
-    }
-
-
-def csv_text(schema: Schema, rows: list[dict[str, str]]) -> str:
-    names = [f["name"] for f in schema["fields"]]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({name: row.get(name, "") for name in names})
-    return buffer.getvalue()
 
 
 RDF_FILES = {
@@ -386,7 +136,7 @@ def build(
         if unknown:
             schema = {
                 **schema,
-                "fields": schema["fields"] + [_unknown_field(c) for c in unknown],
+                "fields": schema["fields"] + [unknown_field(c) for c in unknown],
             }
             if table.kind == "generic" and any(c.kind == "amount" for c in table.columns):
                 schema["fields"].append(UNIT_FIELD)
@@ -409,12 +159,12 @@ def build(
             + (f". Amounts in {table.unit}." if table.unit else ".")
             + (" Empty table: nothing printed under the header." if table.empty else "")
         )
-        add(res_name, table.title, description, schema_name, _table_rows(table), schema, extra)
+        add(res_name, table.title, description, schema_name, table_rows(table), schema, extra)
 
     report = audit_document(doc)
     fact_rows = facts(doc, names)
     add("facts", "金额事实表", schemas["facts"]["description"], "facts", fact_rows)
-    for res_name, rows in _derived_rows(doc).items():
+    for res_name, rows in derived_rows(doc).items():
         add(res_name, schemas[res_name]["title"], schemas[res_name]["description"], res_name, rows)
     add(
         "audit",

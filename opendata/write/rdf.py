@@ -5,167 +5,49 @@ say the same. Every printed amount becomes a ``qb:Observation`` of the disclosur
 ``qb:DataSet`` (structure ``cnb:structure``): dimensions department, fiscal year, phase, table,
 row, functional and economic classification (``cnb:notApplicable`` for rows without such a
 code) and column; measure ``cnb:amount`` in 元 as ``xsd:decimal``; the printed unit and value as
-attributes. URIs follow :mod:`opendata.vocab.uris`.
+attributes. URIs follow :mod:`opendata.vocab.uris`. The terms and the set of triples are those of
+:mod:`opendata.write.triples`.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
-
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
 
 from opendata.audit import AuditReport
 from opendata.kinds.catalogue import KINDS_BY_KEY
 from opendata.model import Document, Indicator
 from opendata.read.lines import mend_spaces
-from opendata.vocab.namespace import CNB as _CNB
-from opendata.vocab.namespace import CONTEXT
 from opendata.vocab.uris import Minter, base_uri, department_key, key, scheme_uri
-
-#: a term as plain strings: (N-Triples sort key, lexical form or IRI, language, datatype IRI).
-#: The graph is built from these, not from rdflib terms, whose construction and hashing were
-#: half of the build (0.6 s of 1.1 s for 40 synthetic disclosures).
-Plain = tuple[str, str, str | None, str | None]
-
-
-@lru_cache(maxsize=262144)
-def _iri(text: str) -> Plain:
-    return f"<{text}>", text, None, None
-
-
-_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
-
-
-def _literal(text: str, language: str | None = None, datatype: str | None = None) -> Plain:
-    """A literal; its sort key is rdflib's N3 form (rdflib writes the rare escaped ones)."""
-    if _NEEDS_ESCAPE.search(text):
-        return _plain(Literal(text, lang=language, datatype=datatype))
-    if language:
-        return f'"{text}"@{language}', text, language, None
-    if datatype:
-        return f'"{text}"^^<{datatype}>', text, None, datatype
-    return f'"{text}"', text, None, None
-
-
-class _Terms:
-    """A namespace whose terms, once looked up, are plain attributes holding plain IRIs:
-    rdflib's closed namespaces check every lookup (a misspelt term still fails here)."""
-
-    def __init__(self, namespace: object) -> None:
-        self._namespace = namespace
-
-    def __getattr__(self, name: str) -> Plain:
-        term = _iri(str(getattr(self._namespace, name)))
-        setattr(self, name, term)
-        return term
-
-    def __getitem__(self, name: str) -> Plain:
-        return _iri(str(self._namespace[name]))  # type: ignore[index]
-
-    def __str__(self) -> str:
-        return str(self._namespace)
-
-
-XSD_DECIMAL, XSD_INTEGER, XSD_GYEAR, XSD_DATE, XSD_BOOLEAN = (
-    str(XSD[name]) for name in ("decimal", "integer", "gYear", "date", "boolean")
+from opendata.write.triples import (
+    CNB,
+    DCAT,
+    DCTERMS,
+    ORG,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD_DATE,
+    XSD_GYEAR,
+    Plain,
+    TripleSet,
+    decimal,
+    integer,
+    iri,
+    literal,
+    term,
+    zh_text,
 )
-CNB = _Terms(_CNB)
-DCAT, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS = (
-    _Terms(n) for n in (DCAT, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS)
-)
-XSD = _Terms(XSD)
 
-CNY = _iri("http://publications.europa.eu/resource/authority/currency/CNY")
+CNY = iri("http://publications.europa.eu/resource/authority/currency/CNY")
 IANA = "https://www.iana.org/assignments/media-types/"
 PHASES = {"预算": ("budget", "budget", "预算"), "决算": ("final-account", "final account", "决算")}
 SCHEME_TITLES = {
     "functional": ("政府收支分类科目（支出功能分类）", "functional classification of expenditure"),
     "economic": ("政府收支分类科目（支出经济分类）", "economic classification of expenditure"),
 }
-Triple = tuple[Plain, Plain, Plain]
-
-
-class TripleSet:
-    """The package graph while it is built: a set of plain triples with an (s, p) index.
-
-    rdflib's in-memory store spent most of the build adding triples (0.55 s of 0.95 s for the
-    sample); the builder needs only add, membership and objects-of, so a set and a dict do.
-    :meth:`to_rdflib` gives an rdflib Graph where one is wanted.
-    """
-
-    def __init__(self) -> None:
-        self._triples: set[Triple] = set()
-        self._objects: dict[tuple[Plain, Plain], list[Plain]] = {}
-
-    def add(self, triple: Triple) -> None:
-        if triple not in self._triples:
-            self._triples.add(triple)
-            self._objects.setdefault((triple[0], triple[1]), []).append(triple[2])
-
-    def __contains__(self, pattern: tuple[Plain, Plain, Plain | None]) -> bool:
-        s, p, o = pattern
-        if o is None:
-            return (s, p) in self._objects
-        return (s, p, o) in self._triples
-
-    def objects(self, s: Plain, p: Plain) -> list[Plain]:
-        return list(self._objects.get((s, p), []))
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self._triples)
-
-    def __len__(self) -> int:
-        return len(self._triples)
-
-    def to_rdflib(self) -> Graph:
-        graph = Graph(bind_namespaces="none")
-        for prefix, uri in CONTEXT.items():
-            graph.bind(prefix, uri)
-        for triple in self._triples:
-            graph.add(tuple(_rdflib(t) for t in triple))  # type: ignore[arg-type]
-        return graph
-
-
-def _rdflib(term: Plain) -> URIRef | Literal:
-    key_, text, language, datatype = term
-    if key_.startswith("<"):
-        return URIRef(text)
-    return Literal(text, lang=language, datatype=URIRef(datatype) if datatype else None)
-
-
-def _term(value: object) -> Plain:
-    """A plain term: plain terms pass; a ``str`` is a plain literal; rdflib terms convert."""
-    kind = type(value)
-    if kind is tuple:
-        return value  # type: ignore[return-value]
-    if kind is str:
-        return _literal(value)  # type: ignore[arg-type]
-    if isinstance(value, URIRef):
-        return _iri(str(value))
-    if isinstance(value, Literal):
-        return _plain(value)
-    if kind is bool:
-        return _literal("true" if value else "false", datatype=XSD_BOOLEAN)
-    if kind is int:
-        return _literal(str(value), datatype=XSD_INTEGER)
-    return _plain(Literal(value))
-
-
-def _integer(value: int) -> Plain:
-    return _literal(str(int(value)), datatype=XSD_INTEGER)
-
-
-def _zh(text: str) -> Plain:
-    return _literal(text, "zh")
-
-
-def _decimal(value: Decimal | str) -> Plain:
-    """An xsd:decimal with a decimal point (Turtle writes it so; N-Triples and JSON-LD agree)."""
-    text = format(Decimal(value), "f")
-    return _literal(text if "." in text else text + ".0", datatype=XSD_DECIMAL)
 
 
 class _Builder:
@@ -181,7 +63,7 @@ class _Builder:
     def add(self, s: str | Plain, p: Plain, o: object) -> None:
         if o is None or o == "":
             return
-        self.g.add((s if type(s) is tuple else _iri(s), p, _term(o)))  # type: ignore[arg-type]
+        self.g.add((s if type(s) is tuple else iri(s), p, term(o)))  # type: ignore[arg-type]
 
     # -- code lists ------------------------------------------------------------------------------
     def concept(
@@ -193,8 +75,8 @@ class _Builder:
         broader: Plain | None = None,
         en: str | None = None,
     ) -> Plain:
-        uri = _iri(self.mint.concept(scheme, code, year))
-        scheme_ref = _iri(scheme_uri(self.base, scheme, year))
+        uri = iri(self.mint.concept(scheme, code, year))
+        scheme_ref = iri(scheme_uri(self.base, scheme, year))
         if (uri, RDF.type, SKOS.Concept) not in self.g:
             self.add(uri, RDF.type, SKOS.Concept)
             self.add(uri, SKOS.notation, code)
@@ -206,9 +88,9 @@ class _Builder:
                 self.add(uri, SKOS.topConceptOf, scheme_ref)
                 self.add(scheme_ref, SKOS.hasTopConcept, uri)
         if label and (uri, SKOS.prefLabel, None) not in self.g:
-            self.add(uri, SKOS.prefLabel, _zh(label))
+            self.add(uri, SKOS.prefLabel, zh_text(label))
         if en and not any(o[2] == "en" for o in self.g.objects(uri, SKOS.prefLabel)):
-            self.add(uri, SKOS.prefLabel, _literal(en, "en"))
+            self.add(uri, SKOS.prefLabel, literal(en, "en"))
         return uri
 
     def code(self, scheme: str, code: str, label: str | None) -> Plain:
@@ -224,53 +106,53 @@ class _Builder:
         if len(code) > 3:
             parent = self.code(scheme, code[:-2], None)
         title = SCHEME_TITLES[scheme]
-        scheme_ref = _iri(scheme_uri(self.base, scheme, year))
+        scheme_ref = iri(scheme_uri(self.base, scheme, year))
         if scheme == "functional" and len(code) == 3:
             self.cofog(code)
-        self.add(scheme_ref, DCTERMS.title, _zh(f"{year or ''}年{title[0]}"))
-        self.add(scheme_ref, DCTERMS.title, _literal(f"{title[1]}, {year} edition", "en"))
+        self.add(scheme_ref, DCTERMS.title, zh_text(f"{year or ''}年{title[0]}"))
+        self.add(scheme_ref, DCTERMS.title, literal(f"{title[1]}, {year} edition", "en"))
         return self.concept(scheme, code, label, year, parent)
 
     def cofog(self, code: str) -> None:
         """A functional class's alignment to COFOG 1999, with its basis (see docs/)."""
-        from opendata.vocab.codelists import FUNCTIONAL_TO_COFOG, FUNCTIONAL_UNMAPPED
+        from opendata.vocab.cofog_alignment import FUNCTIONAL_TO_COFOG, FUNCTIONAL_UNMAPPED
 
-        concept = _iri(self.mint.concept("functional", code, self.doc.year))
+        concept = iri(self.mint.concept("functional", code, self.doc.year))
         if code in FUNCTIONAL_TO_COFOG:
             target, match, basis = FUNCTIONAL_TO_COFOG[code]
-            self.add(concept, SKOS[match], _iri(f"{scheme_uri(self.base, 'cofog', 1999)}/{target}"))
-            self.add(concept, SKOS.editorialNote, _literal(basis, "en"))
+            self.add(concept, SKOS[match], iri(f"{scheme_uri(self.base, 'cofog', 1999)}/{target}"))
+            self.add(concept, SKOS.editorialNote, literal(basis, "en"))
         elif code in FUNCTIONAL_UNMAPPED:
-            self.add(concept, SKOS.editorialNote, _literal(FUNCTIONAL_UNMAPPED[code], "en"))
+            self.add(concept, SKOS.editorialNote, literal(FUNCTIONAL_UNMAPPED[code], "en"))
 
     # -- the parts -------------------------------------------------------------------------------
     def disclosure(self, distributions: dict[str, str]) -> None:
         doc, m = self.doc, self.mint
         self.add(m.disclosure, RDF.type, CNB.Disclosure)
         self.add(m.disclosure, RDF.type, DCAT.Dataset)
-        self.add(m.disclosure, DCTERMS.title, _zh(doc.title or m.package))
+        self.add(m.disclosure, DCTERMS.title, zh_text(doc.title or m.package))
         self.add(m.disclosure, DCTERMS.identifier, m.package)
-        self.add(m.disclosure, DCTERMS.publisher, _iri(m.department_uri))
+        self.add(m.disclosure, DCTERMS.publisher, iri(m.department_uri))
         if doc.year:
-            self.add(m.disclosure, CNB.fiscalYear, _literal(str(doc.year), datatype=XSD_GYEAR))
+            self.add(m.disclosure, CNB.fiscalYear, literal(str(doc.year), datatype=XSD_GYEAR))
         if doc.kind in PHASES:
             self.add(m.disclosure, CNB.phase, self.phase())
         self.add(m.disclosure, CNB.level, doc.level)
         self.add(
-            m.disclosure, DCTERMS.license, _iri("http://opendefinition.org/licenses/notspecified")
+            m.disclosure, DCTERMS.license, iri("http://opendefinition.org/licenses/notspecified")
         )
         for name in doc.source_files:
-            source = _iri(f"{m.disclosure}/source/{key(name)}")
+            source = iri(f"{m.disclosure}/source/{key(name)}")
             self.add(source, RDF.type, PROV.Entity)
             self.add(source, DCTERMS.title, name)
             self.add(source, DCTERMS.identifier, f"sha256:{doc.sha256.get(name, '')}")
             self.add(m.disclosure, PROV.wasDerivedFrom, source)
         for path, media in distributions.items():
-            dist = _iri(m.distribution(path))
+            dist = iri(m.distribution(path))
             self.add(m.disclosure, DCAT.distribution, dist)
             self.add(dist, RDF.type, DCAT.Distribution)
             self.add(dist, DCTERMS.title, path)
-            self.add(dist, DCAT.mediaType, _iri(IANA + media))
+            self.add(dist, DCAT.mediaType, iri(IANA + media))
 
     def phase(self) -> Plain:
         done = self._done.get(("phase",))
@@ -281,47 +163,47 @@ class _Builder:
 
     def department(self) -> None:
         doc, m = self.doc, self.mint
-        dept = _iri(m.department_uri)
+        dept = iri(m.department_uri)
         self.add(dept, RDF.type, CNB.Department)
         self.add(dept, RDF.type, ORG.Organization)
-        self.add(dept, SKOS.prefLabel, _zh(doc.department or m.department))
+        self.add(dept, SKOS.prefLabel, zh_text(doc.department or m.department))
         self.add(dept, CNB.departmentCode, doc.department_code)
         for unit in doc.units:
-            uri = _iri(m.unit(unit.name))
+            uri = iri(m.unit(unit.name))
             self.add(uri, RDF.type, CNB.BudgetUnit)
             self.add(uri, RDF.type, ORG.Organization)
-            self.add(uri, SKOS.prefLabel, _zh(unit.name))
+            self.add(uri, SKOS.prefLabel, zh_text(unit.name))
             self.add(uri, ORG.subOrganizationOf, dept)
             self.add(dept, ORG.hasSubOrganization, uri)
             self.add(uri, CNB.unitNature, unit.nature)
             self.add(uri, CNB.unitRank, unit.rank)
             self.add(uri, CNB.fundingForm, unit.funding)
-            self.add(uri, CNB.sourceLine, _integer(unit.source.line))
+            self.add(uri, CNB.sourceLine, integer(unit.source.line))
 
     def tables(self, names: dict[int, str]) -> None:
         m = self.mint
-        source = _iri(f"{m.disclosure}/source/{key(self.doc.source_files[0])}")
+        source = iri(f"{m.disclosure}/source/{key(self.doc.source_files[0])}")
         for index, table in enumerate(self.doc.tables):
-            uri = _iri(m.table(names[index]))
+            uri = iri(m.table(names[index]))
             self.add(uri, RDF.type, CNB.DisclosureTable)
-            self.add(uri, DCTERMS.title, _zh(table.title))
+            self.add(uri, DCTERMS.title, zh_text(table.title))
             self.add(uri, CNB.tableKind, table.kind)
             self.add(uri, CNB.tableNumber, table.number)
-            self.add(uri, DCTERMS.isPartOf, _iri(m.disclosure))
+            self.add(uri, DCTERMS.isPartOf, iri(m.disclosure))
             self.add(m.disclosure, CNB.hasTable, uri)
-            file_source = _iri(f"{m.disclosure}/source/{key(table.source.file)}")
+            file_source = iri(f"{m.disclosure}/source/{key(table.source.file)}")
             self.add(uri, PROV.wasDerivedFrom, file_source if table.source.file else source)
-            self.add(uri, CNB.sourceLine, _integer(table.source.line))
+            self.add(uri, CNB.sourceLine, integer(table.source.line))
             if table.source.page is not None:
-                self.add(uri, CNB.sourcePage, _integer(table.source.page))
+                self.add(uri, CNB.sourcePage, integer(table.source.page))
 
     def observations(self, facts: list[dict[str, str]]) -> None:
         doc, m = self.doc, self.mint
-        dataset = _iri(m.dataset)
+        dataset = iri(m.dataset)
         self.add(dataset, RDF.type, QB.DataSet)
         self.add(dataset, QB.structure, CNB.structure)
         self.add(dataset, CNB.currency, CNY)
-        self.add(dataset, DCTERMS.title, _zh(f"{doc.title or m.package}：金额"))
+        self.add(dataset, DCTERMS.title, zh_text(f"{doc.title or m.package}：金额"))
         self.add(m.disclosure, DCTERMS.hasPart, dataset)
         self.add(CNB.notApplicable, RDF.type, SKOS.Concept)
         seen: dict[tuple[str, str], int] = {}
@@ -338,14 +220,14 @@ class _Builder:
                 seen[(resource, base_key)] = count
                 rows[ref] = base_key if count == 1 else f"{base_key}#{count}"
             row_key = rows[ref]
-            obs = _iri(m.observation(resource, row_key, fact["column"]))
+            obs = iri(m.observation(resource, row_key, fact["column"]))
             self.observation_uris[(resource, fact["row"], fact["column"])] = obs
             self.add(obs, RDF.type, QB.Observation)
             self.add(obs, QB.dataSet, dataset)
-            self.add(obs, CNB.department, _iri(m.department_uri))
-            self.add(obs, CNB.fiscalYear, _literal(str(doc.year), datatype=XSD_GYEAR))
+            self.add(obs, CNB.department, iri(m.department_uri))
+            self.add(obs, CNB.fiscalYear, literal(str(doc.year), datatype=XSD_GYEAR))
             self.add(obs, CNB.budgetPhase, self.phase())
-            self.add(obs, CNB.table, _iri(m.table(resource)))
+            self.add(obs, CNB.table, iri(m.table(resource)))
             self.add(obs, CNB.row, row_key)
             functional = economic = CNB.notApplicable
             if fact["code"] and fact["code_scheme"] == "functional":
@@ -355,40 +237,40 @@ class _Builder:
             self.add(obs, CNB.functionalClassification, functional)
             self.add(obs, CNB.economicClassification, economic)
             self.add(obs, CNB.column, self.column(fact))
-            self.add(obs, CNB.amount, _decimal(fact["amount_yuan"]))
+            self.add(obs, CNB.amount, decimal(fact["amount_yuan"]))
             self.add(obs, CNB.printedUnit, fact["unit"])
             self.add(obs, CNB.printedValue, fact["printed"])
             self.add(obs, CNB.rowLabel, label)
             self.add(obs, CNB.rowRole, fact["role"])
-            self.add(obs, CNB.sourceLine, _integer(int(fact["line"])))
+            self.add(obs, CNB.sourceLine, integer(int(fact["line"])))
             if fact["page"]:
-                self.add(obs, CNB.sourcePage, _integer(int(fact["page"])))
+                self.add(obs, CNB.sourcePage, integer(int(fact["page"])))
 
     def findings(self, report: AuditReport, names: dict[int, str]) -> None:
         """Each check that did not pass, linked to the observations it is about."""
-        disclosure = _iri(self.mint.disclosure)
+        disclosure = iri(self.mint.disclosure)
         for n, check in enumerate(report.checks, start=1):
             if not check.finding:
                 continue
-            uri = _iri(f"{self.mint.disclosure}/finding/{n}")
+            uri = iri(f"{self.mint.disclosure}/finding/{n}")
             self.add(uri, RDF.type, CNB.AuditFinding)
             self.add(uri, CNB.findingOf, disclosure)
-            self.add(uri, CNB.auditRule, _literal(check.rule))
-            self.add(uri, CNB.auditStatus, _literal(check.status))
-            self.add(uri, CNB.severity, _literal(check.severity))
-            self.add(uri, RDFS.comment, _zh(check.message_zh))
-            self.add(uri, RDFS.comment, _literal(check.message_en, "en"))
+            self.add(uri, CNB.auditRule, literal(check.rule))
+            self.add(uri, CNB.auditStatus, literal(check.status))
+            self.add(uri, CNB.severity, literal(check.severity))
+            self.add(uri, RDFS.comment, zh_text(check.message_zh))
+            self.add(uri, RDFS.comment, literal(check.message_en, "en"))
             for prop, value in (
                 (CNB.expected, check.expected),
                 (CNB.actual, check.actual),
                 (CNB.difference, check.difference),
             ):
                 if value is not None:
-                    self.add(uri, prop, _decimal(value))
+                    self.add(uri, prop, decimal(value))
             if check.source is not None and check.source.line > 0:
-                self.add(uri, CNB.sourceLine, _integer(check.source.line))
+                self.add(uri, CNB.sourceLine, integer(check.source.line))
                 if check.source.page is not None:
-                    self.add(uri, CNB.sourcePage, _integer(check.source.page))
+                    self.add(uri, CNB.sourcePage, integer(check.source.page))
             for ref in check.cells:
                 obs = self.observation_uris.get(
                     (names.get(ref.table, ""), str(ref.row + 1), ref.column)
@@ -413,19 +295,19 @@ class _Builder:
     def projects(self) -> dict[str, Plain]:
         doc, m = self.doc, self.mint
         by_name: dict[str, Plain] = {}
-        dept = _iri(m.department_uri)
+        dept = iri(m.department_uri)
         for project in doc.projects:
-            uri = _iri(m.project(project.name))
+            uri = iri(m.project(project.name))
             by_name[mend_spaces(project.name)] = uri
             self.add(uri, RDF.type, CNB.Project)
-            self.add(uri, SKOS.prefLabel, _zh(project.name))
+            self.add(uri, SKOS.prefLabel, zh_text(project.name))
             self.add(dept, CNB.project, uri)
-            self.add(uri, PROV.wasDerivedFrom, _iri(m.disclosure))
+            self.add(uri, PROV.wasDerivedFrom, iri(m.disclosure))
             if project.goal:
-                self.add(uri, CNB.goal, _zh(project.goal))
+                self.add(uri, CNB.goal, zh_text(project.goal))
             if project.annual_goal:
-                self.add(uri, CNB.annualGoal, _zh(project.annual_goal))
-            self.add(uri, CNB.sourceLine, _integer(project.source.line))
+                self.add(uri, CNB.annualGoal, zh_text(project.annual_goal))
+            self.add(uri, CNB.sourceLine, integer(project.source.line))
             seen: dict[str, int] = {}
             for ind in project.indicators:
                 seen[ind.level3] = seen.get(ind.level3, 0) + 1
@@ -434,12 +316,12 @@ class _Builder:
         return by_name
 
     def indicator(self, project: Plain, uri_text: str, ind: Indicator) -> None:
-        uri, t = _iri(uri_text), ind.target
+        uri, t = iri(uri_text), ind.target
         self.add(project, CNB.indicator, uri)
         self.add(uri, RDF.type, CNB.Indicator)
-        self.add(uri, SKOS.prefLabel, _zh(ind.level3 or ind.target.verbatim))
+        self.add(uri, SKOS.prefLabel, zh_text(ind.level3 or ind.target.verbatim))
         if ind.description:
-            self.add(uri, DCTERMS.description, _zh(ind.description))
+            self.add(uri, DCTERMS.description, zh_text(ind.description))
         if ind.level1:
             level1 = self.concept("indicator-category", ind.level1, ind.level1)
             self.add(uri, CNB.level1, level1)
@@ -455,15 +337,15 @@ class _Builder:
         self.add(uri, CNB.targetKind, t.kind)
         self.add(uri, CNB.comparator, t.comparator)
         if t.value is not None:
-            self.add(uri, CNB.targetValue, _decimal(t.value))
+            self.add(uri, CNB.targetValue, decimal(t.value))
         if t.upper is not None:
-            self.add(uri, CNB.targetUpper, _decimal(t.upper))
+            self.add(uri, CNB.targetUpper, decimal(t.upper))
         self.add(uri, CNB.targetUnit, t.unit)
         if t.date is not None:
-            self.add(uri, CNB.targetDate, _literal(t.date.isoformat(), datatype=XSD_DATE))
+            self.add(uri, CNB.targetDate, literal(t.date.isoformat(), datatype=XSD_DATE))
         if ind.basis:
-            self.add(uri, CNB.basis, _zh(ind.basis))
-        self.add(uri, CNB.sourceLine, _integer(ind.source.line))
+            self.add(uri, CNB.basis, zh_text(ind.basis))
+        self.add(uri, CNB.sourceLine, integer(ind.source.line))
 
     def procurement(self, projects: dict[str, Plain]) -> None:
         from opendata.model import UNIT_TO_YUAN
@@ -491,14 +373,14 @@ class _Builder:
                 )
                 count = seen[(current_project, item_key, code)]
                 item_key += f"#{count}" if count > 1 else ""
-                uri = _iri(m.procurement_item(current_project, item_key, code))
+                uri = iri(m.procurement_item(current_project, item_key, code))
                 self.add(uri, RDF.type, CNB.ProcurementItem)
-                self.add(uri, SKOS.prefLabel, _zh(item))
+                self.add(uri, SKOS.prefLabel, zh_text(item))
                 if re.fullmatch(r"[ABC]\d{0,10}", code):
                     self.add(
                         uri,
                         CNB.catalogueItem,
-                        _iri(f"{scheme_uri(self.base, 'procurement', 2022)}/{code}"),
+                        iri(f"{scheme_uri(self.base, 'procurement', 2022)}/{code}"),
                     )
                 for field, prop in (
                     ("quantity", CNB.quantity),
@@ -510,13 +392,13 @@ class _Builder:
                         continue
                     scale = Decimal(1) if field == "quantity" else factor
                     if scale is not None:
-                        self.add(uri, prop, _decimal(cell.value * scale))
+                        self.add(uri, prop, decimal(cell.value * scale))
                 owner = projects.get(mend_spaces(current_project))
                 if owner is not None:
                     self.add(owner, CNB.procurementItem, uri)
                 else:
-                    self.add(uri, DCTERMS.isPartOf, _iri(m.disclosure))
-                self.add(uri, CNB.sourceLine, _integer(row.source.line))
+                    self.add(uri, DCTERMS.isPartOf, iri(m.disclosure))
+                self.add(uri, CNB.sourceLine, integer(row.source.line))
 
 
 def package_graph(
@@ -539,15 +421,3 @@ def package_graph(
     if report is not None:
         builder.findings(report, names)
     return builder.g
-
-
-@lru_cache(maxsize=131072)
-def _plain(term: URIRef | Literal) -> Plain:
-    """A term as plain strings: (N-Triples sort key, lexical form, language, datatype IRI)."""
-    if isinstance(term, URIRef):
-        text = str(term)
-        return f"<{text}>", text, None, None
-    if isinstance(term, Literal):
-        datatype = str(term.datatype) if term.datatype is not None else None
-        return term.n3(), str(term), term.language, datatype
-    raise TypeError(f"unexpected RDF term {term!r}: the package graph has no blank nodes")
