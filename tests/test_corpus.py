@@ -94,12 +94,10 @@ def test_no_reader_errors(converted: tuple[tuple[str, ...], dict[str, str]]) -> 
     findings = list(csv.DictReader(io.StringIO(built["data/reader_findings.csv"])))
     known = KNOWN_ERRORS.get(Path(files[0]).name, []) if len(files) == 1 else []
     assert [f["code"] for f in findings if f["severity"] == "error"] == known
-    assert {f["code"] for f in findings} <= {
-        "placeholder",
-        "unknown-table",
-        "no-tables",
-        "table-recognised",
-    }
+    allowed = {"placeholder", "unknown-table", "no-tables", "table-recognised", "unruled-row"}
+    # a scanned page (no text layer) is reported, not read: OCR is not part of the reader yet
+    allowed |= {"page-unreadable"} | set(known)
+    assert {f["code"] for f in findings} <= allowed
 
 
 def test_converted_package_is_valid(

@@ -665,6 +665,11 @@ def generic_table(
     paths = header_paths(head_rows, width) if head_rows else [""] * width
     body = [x for x in block[len(head_rows) :] if x.cells[0] not in ("栏次", "行次")]
     grid = [(x.cells + [""] * width)[:width] for x in body]
+    printed = [j for j in range(width) if paths[j] or any(r[j] for r in grid)]
+    if printed and len(printed) < width:  # a column with nothing printed in it is no column
+        paths = [paths[j] for j in printed]
+        grid = [[r[j] for j in printed] for r in grid]
+        width = len(printed)
     amounts = amount_columns(paths, grid, width)
     columns = [
         Column(
