@@ -2,7 +2,7 @@
 
 Each parses its arguments, calls one function of :mod:`opendata.sparql.store`,
 :mod:`opendata.sparql.endpoint` or :mod:`opendata.sparql.push`, and prints the result;
-:mod:`opendata.cli.main` adds them to the command group.
+:mod:`opendata.cli.main` lists them in the command group, which imports this module when one runs.
 Exit codes are the CLI's (see :mod:`opendata.cli.main`).
 """
 
