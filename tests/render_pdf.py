@@ -36,8 +36,10 @@ from tests.render import AmountTable, IndicatorSpec, ProjectSpec, format_amount
 FONT = "STSong-Light"
 PORTRAIT = (595.28, 841.89)
 LANDSCAPE = (841.89, 595.28)
+A3_LANDSCAPE = (1190.55, 841.89)
 MARGIN = 42.0
 BODY = 9.0  # table text size
+SMALL = 7.5  # table text size on portrait pages
 TEXT = 10.5  # running text size
 PAD = 3.0  # cell padding
 LEADING = 1.3  # line height / font size
@@ -163,7 +165,11 @@ class PdfOptions:
     ``lane_row``: the ``栏次`` row under the header; ``flow``: a table starts under the one
     before when its title, header and two rows fit (else on a new page); ``page_rows``: at most that many rows of
     a table on a page (None: as many as fit); ``thousands``: 1,234.50; ``page_number``: one of
-    :data:`PAGE_NUMBER_STYLES`.
+    :data:`PAGE_NUMBER_STYLES`; ``style``: how each table is dressed (:class:`TableStyle`).
+    The preamble may also be ``"dept_unit"`` (``部门：… 单位：万元`` on one line),
+    ``"lines"`` (``部门：…`` and ``单位：万元`` on two lines), ``"unit_code"`` (a six-digit
+    unit code and the name, ``预算年度：`` and ``单位：`` lines) or ``"empty_unit"``
+    (``单位名称：`` with nothing after it, then ``单位：万元``).
     """
 
     unit: str = "万元"
@@ -174,6 +180,49 @@ class PdfOptions:
     flow: bool = False
     page_rows: int | None = None
     page_number: str = "- {n} -"
+    style: TableStyle = field(default_factory=lambda: TableStyle())
+
+
+CAPTIONS = ("公开表{cn}", "公开{n:02d}表")
+TITLE_FORMS = ("plain", "department", "year", "number", "number_space", "appendix")
+PREAMBLES = ("coded", "keyed", "dept_unit", "lines", "unit_code", "empty_unit")
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class TableStyle:
+    """How each table is dressed: one point of the layout space (the defaults: the plain
+    layout :class:`PdfOptions` always drew).
+
+    ``title``: one of :data:`TITLE_FORMS`: the catalogue title as it is, after the
+    department's name (``XX大学收入预算表``), after the year (``2023年…``), after ``表N：``,
+    ``表 N`` or ``附表N``; ``caption``: ``"before"`` / ``"after"`` the title, a line of its own
+    in the form ``caption_form`` (one of :data:`CAPTIONS`); ``title_wrap``: the title's last
+    character on a line of its own; ``header_depth``: 1 (each column's lowest heading only),
+    2 (the model's header) or 3 (a ``本年预算`` row over the amount columns on top);
+    ``total_in_header``: a first row 合计 drawn inside the header block (its label merged
+    over 序号, code and name, before the ``栏次`` row); ``total_last``: the 合计 amount column
+    last instead of first; ``page``: ``"landscape"`` A4, ``"portrait"`` A4 (smaller type) or
+    ``"a3"`` (landscape A3 table pages in a portrait A4 document); ``prose``: each table under
+    a numbered heading and a paragraph, flowing on from the one before when there is room;
+    ``rules``: ``"grid"``, ``"horizontal"`` (no vertical rules) or ``"none"``; ``open_top``: a
+    continuation page's first row has no top rule; ``label_wrap``: ``"model"`` (where the
+    model wraps), ``"narrow"`` (a narrow label column: long labels wrap at its width) or
+    ``"vertical"`` (labels of up to four characters one character per line).
+    """
+
+    title: str = "plain"
+    caption: str = "none"
+    caption_form: str = CAPTIONS[0]
+    title_wrap: bool = False
+    header_depth: int = 2
+    total_in_header: bool = False
+    total_last: bool = False
+    page: str = "landscape"
+    prose: bool = False
+    rules: str = "grid"
+    open_top: bool = False
+    label_wrap: str = "model"
 
 
 class Layout:
@@ -219,8 +268,17 @@ class Layout:
             x += width - w
         self.page.texts.append(_Text(x, self.y if top is None else top, line, size))
 
-    def grid(self, rows: Sequence[GridRow], widths: Sequence[float], size: float = BODY) -> None:
-        """Draw rows as a ruled grid at the cursor (the caller checks that they fit)."""
+    def grid(
+        self,
+        rows: Sequence[GridRow],
+        widths: Sequence[float],
+        size: float = BODY,
+        rules: str = "grid",
+        open_top: bool = False,
+    ) -> None:
+        """Draw rows as a grid at the cursor (the caller checks that they fit): ruled all
+        over, with ``rules="horizontal"`` only across, with ``"none"`` not at all;
+        ``open_top``: no rule above the first row."""
         heights = row_heights(rows, widths, size)
         xs = [MARGIN]
         for w in widths:
@@ -235,12 +293,13 @@ class Layout:
                 x0, x1 = xs[j], xs[j + cell.colspan]
                 y0, y1 = ys[i], ys[i + cell.rowspan]
                 self._cell_text(cell, x0, y0, x1 - x0, y1 - y0, size)
-                self.page.rules += [
-                    _Rule(x0, y0, x1, y0),
-                    _Rule(x0, y1, x1, y1),
-                    _Rule(x0, y0, x0, y1),
-                    _Rule(x1, y0, x1, y1),
-                ]
+                if rules == "none":
+                    continue
+                if not (open_top and i == 0):
+                    self.page.rules.append(_Rule(x0, y0, x1, y0))
+                self.page.rules.append(_Rule(x0, y1, x1, y1))
+                if rules == "grid":
+                    self.page.rules += [_Rule(x0, y0, x0, y1), _Rule(x1, y0, x1, y1)]
         self.y = ys[-1]
 
     def _cell_text(self, cell: Cell, x: float, y: float, w: float, h: float, size: float) -> None:
@@ -282,10 +341,15 @@ def row_heights(rows: Sequence[GridRow], widths: Sequence[float], size: float) -
 
 
 def header_rows(table: AmountTable) -> list[GridRow]:
-    """The header as grid rows: a non-blank cell spans the blank cells to its right (in its
+    """The model's header as grid rows (:func:`grid_header`)."""
+    return grid_header(table.header, table.width)
+
+
+def grid_header(header_texts: Sequence[Sequence[str]], width: int) -> list[GridRow]:
+    """Header rows as grid rows: a non-blank cell spans the blank cells to its right (in its
     own row) and, when every cell below it is blank, down to the last header row."""
-    header = [list(row) for row in table.header]
-    n, width = len(header), table.width
+    header = [list(row) for row in header_texts]
+    n = len(header)
     covered: set[tuple[int, int]] = set()
     rows = [GridRow([None] * width) for _ in header]
     for i in range(n):
@@ -313,12 +377,66 @@ def header_rows(table: AmountTable) -> list[GridRow]:
     return rows
 
 
-def column_widths(table: AmountTable, total: float) -> list[float]:
+def column_widths(table: AmountTable, total: float, label: float | None = None) -> list[float]:
     """序号 narrow, code, a wide label column, the amounts sharing the rest."""
     fixed = [28.0] + ([58.0] if table.has_code else [])
-    label = 210.0 if table.has_code else 250.0
+    if label is None:
+        label = 210.0 if table.has_code else 250.0
     rest = (total - sum(fixed) - label) / len(table.columns)
     return [*fixed, label, *([rest] * len(table.columns))]
+
+
+def amount_order(table: AmountTable, style: TableStyle) -> list[int]:
+    """The model's amount columns in printed order: 合计 first, or last."""
+    order = list(range(len(table.columns)))
+    if style.total_last and "total" in table.columns:
+        order.remove(table.columns.index("total"))
+        order.append(table.columns.index("total"))
+    return order
+
+
+def printed_header(table: AmountTable, style: TableStyle) -> list[list[str]]:
+    """The header texts as ``style`` prints them: amount columns in printed order (a heading
+    spanning all of them stays), one, two or three rows deep."""
+    lab = table.width - len(table.columns)
+    order = amount_order(table, style)
+    rows: list[list[str]] = []
+    for row in table.header:
+        amounts = list(row[lab:])
+        if not (amounts[0] and not any(amounts[1:])):  # not one heading over all amounts
+            amounts = [amounts[k] for k in order]
+        rows.append([*row[:lab], *amounts])
+    if style.header_depth == 1:
+        return [[next((r[j] for r in reversed(rows) if r[j]), "") for j in range(table.width)]]
+    if style.header_depth == 3:
+        top = [*rows[0][:lab], "本年预算", *[""] * (len(table.columns) - 1)]
+        return [top, [*[""] * lab, *rows[0][lab:]], *rows[1:]]
+    return rows
+
+
+@dataclass(frozen=True)
+class _Form:
+    """A table as one style prints it: header texts, amount order, page size, widths, type."""
+
+    header: list[list[str]]
+    order: list[int]
+    size: tuple[float, float]
+    widths: list[float]
+    body: float
+
+
+def _form(table: AmountTable, style: TableStyle) -> _Form:
+    size = {"portrait": PORTRAIT, "a3": A3_LANDSCAPE}.get(style.page, LANDSCAPE)
+    total = size[0] - 2 * MARGIN
+    if style.page == "portrait":
+        fixed = [20.0] + ([40.0] if table.has_code else [])
+        label = 80.0 if style.label_wrap == "narrow" else 120.0 if table.has_code else 140.0
+        rest = (total - sum(fixed) - label) / len(table.columns)
+        widths = [*fixed, label, *([rest] * len(table.columns))]
+    else:
+        widths = column_widths(table, total, 90.0 if style.label_wrap == "narrow" else None)
+    body = SMALL if style.page == "portrait" else BODY
+    return _Form(printed_header(table, style), amount_order(table, style), size, widths, body)
 
 
 def _data_row(table: AmountTable, seq: str, code: str, label: Cell, amounts: list[str]) -> GridRow:
@@ -326,6 +444,14 @@ def _data_row(table: AmountTable, seq: str, code: str, label: Cell, amounts: lis
     if table.has_code:
         cells.append(Cell(code, "left"))
     cells.append(label)
+    cells += [Cell(a, "right") for a in amounts]
+    return GridRow(cells)
+
+
+def _total_row(table: AmountTable, amounts: list[str]) -> GridRow:
+    """合计 as a header-block row: its label merged over 序号, code and name."""
+    lab = table.width - len(table.columns)
+    cells: list[Cell | None] = [Cell("合计", "center", lab), *[None] * (lab - 1)]
     cells += [Cell(a, "right") for a in amounts]
     return GridRow(cells)
 
@@ -338,63 +464,158 @@ class Preamble:
     unit: str
 
 
+def chinese_number(n: int) -> str:
+    """1..99 in Chinese numerals (一, 十, 十一, 二十三)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else CHINESE_NUMBERS[tens - 1] + "十"
+    return head + (CHINESE_NUMBERS[ones - 1] if ones else "")
+
+
+def title_lines(table: AmountTable, pre: Preamble, style: TableStyle, number: int) -> list[str]:
+    """The title as printed (prefixed, wrapped) with its caption line, as ``style`` says."""
+    title = table.title
+    title = {
+        "plain": title,
+        "department": f"{pre.department}{title}",
+        "year": f"{pre.year}年{title}",
+        "number": f"表{number}：{title}",
+        "number_space": f"表 {number} {title}",
+        "appendix": f"附表{number} {title}",
+    }[style.title]
+    lines = [title[:-1], title[-1:]] if style.title_wrap else [title]
+    caption = caption_text(style, number)
+    if caption is not None:
+        lines = [caption, *lines] if style.caption == "before" else [*lines, caption]
+    return lines
+
+
+def caption_text(style: TableStyle, number: int) -> str | None:
+    """The caption line (``公开表一``, ``公开01表``), if ``style`` prints one."""
+    if style.caption == "none":
+        return None
+    return style.caption_form.format(n=number, cn=chinese_number(number))
+
+
+PROSE = (
+    "　　本表反映部门本年度各项资金的预算安排情况。按照综合预算的原则，部门所有收入和支出"
+    "均纳入部门预算管理，优先保障基本支出，从严控制一般性支出。"
+)
+
+
+def _preamble(layout: Layout, pre: Preamble, form: str) -> None:
+    if form == "keyed":
+        layout.place(f"编制部门：{pre.department}", MARGIN, layout.width, TEXT, "left")
+        layout.text(f"单位：{pre.unit}", TEXT, "right", gap=0.2)
+    elif form == "dept_unit":
+        layout.text(f"部门：{pre.department} 单位：{pre.unit}", TEXT, gap=0.2)
+    elif form == "lines":
+        layout.text(f"部门：{pre.department}", TEXT, gap=0.1)
+        layout.text(f"单位：{pre.unit}", TEXT, "right", gap=0.2)
+    elif form == "empty_unit":
+        layout.text("单位名称：", TEXT, gap=0.1)
+        layout.text(f"单位：{pre.unit}", TEXT, "right", gap=0.2)
+    else:
+        code = pre.department_code
+        if form == "unit_code":
+            code = code[:6] if len(code) >= 6 else (code + "001")[:6]
+        layout.text(f"{code} {pre.department}", TEXT, gap=0.1)
+        layout.text(f"预算年度：{pre.year}", TEXT, gap=0.1)
+        layout.text(f"单位：{pre.unit}", TEXT, "right", gap=0.2)
+
+
 def _table_top(
-    layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions, first: bool
+    layout: Layout,
+    table: AmountTable,
+    form: _Form,
+    pre: Preamble,
+    opts: PdfOptions,
+    number: int,
+    first: bool,
+    extra: Sequence[GridRow] = (),
 ) -> None:
-    """Title and preamble (as ``opts`` says), header and 栏次: on a new landscape page, or
-    under the table before when ``opts.flow`` and they fit."""
-    room = 16 * LEADING * 2 + 4 * TEXT * LEADING + 6 * (BODY * LEADING + 2 * PAD)
-    if first and opts.flow and layout.page.size == LANDSCAPE and layout.y + room < layout.bottom:
+    """Title and preamble (as ``opts`` says), header, ``extra`` rows and 栏次: on a new page,
+    or under the table before when ``opts.flow`` (or prose) and they fit."""
+    style = opts.style
+    room = 16 * LEADING * 2 + 4 * TEXT * LEADING + 6 * (form.body * LEADING + 2 * PAD)
+    if style.prose:
+        room += 12 * LEADING + 3 * TEXT * LEADING
+    flowing = (opts.flow or style.prose) and number > 1  # never onto the contents page
+    if first and flowing and layout.page.size == form.size and layout.y + room < layout.bottom:
         layout.y += 24
     else:
-        layout.new_page(LANDSCAPE)
+        layout.new_page(form.size)
+    if first and style.prose:
+        short = table.title.removeprefix("部门预算")
+        layout.text(f"{chinese_number(number)}、{short}", 12, gap=0.2)
+        layout.text(PROSE, TEXT, gap=0.6)
     if first:
-        layout.text(table.title, 16, "center", gap=0.6)
+        caption = caption_text(style, number)
+        for line in title_lines(table, pre, style, number):
+            if line == caption:
+                layout.text(line, TEXT, "left", gap=0.2)
+            else:
+                layout.text(line, 16, "center", gap=0.2)
+        layout.y += 16 * 0.4
     if first or opts.continuation == "all":
-        if opts.preamble == "keyed":
-            layout.place(f"编制部门：{pre.department}", MARGIN, layout.width, TEXT, "left")
-            layout.text(f"单位：{pre.unit}", TEXT, "right", gap=0.2)
-        else:
-            layout.text(f"{pre.department_code} {pre.department}", TEXT, gap=0.1)
-            layout.text(f"预算年度：{pre.year}", TEXT, gap=0.1)
-            layout.text(f"单位：{pre.unit}", TEXT, "right", gap=0.2)
+        _preamble(layout, pre, opts.preamble)
     if first or opts.continuation != "none":
-        widths = column_widths(table, layout.width)
-        rows = header_rows(table)
+        rows = grid_header(form.header, table.width)
+        rows += [GridRow(list(r.cells)) for r in extra]
         if opts.lane_row:
             lanes = [Cell("栏次", "center")]
             lanes += [Cell(str(j), "center") for j in range(1, table.width)]
             rows.append(GridRow(list(lanes)))
-        layout.grid(rows, widths)
+        layout.grid(rows, form.widths, form.body, style.rules)
 
 
-def render_table(layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions) -> int:
-    """One table: its pages, rows kept whole except a model-wrapped label at a page end.
-    Returns the number of the page its title is on."""
-    _table_top(layout, table, pre, opts, first=True)
+def render_table(
+    layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions, number: int = 1
+) -> int:
+    """One table, the ``number``-th: its pages, rows kept whole except a model-wrapped label
+    at a page end. Returns the number of the page its title is on."""
+    style = opts.style
+    form = _form(table, style)
+    rows = list(table.rows)
+    seq0 = 0
+    extra: list[GridRow] = []
+
+    def printed(values: Sequence[object]) -> list[str]:
+        amounts = [format_amount(v, opts.thousands) for v in values]  # type: ignore[arg-type]
+        if len(amounts) != len(table.columns):
+            raise ValueError(f"{len(amounts)} amounts for {len(table.columns)} columns")
+        return [amounts[k] for k in form.order]
+
+    if style.total_in_header and rows and rows[0].label == "合计":
+        extra.append(_total_row(table, printed(rows[0].amounts)))
+        rows, seq0 = rows[1:], 1
+    _table_top(layout, table, form, pre, opts, number, True, extra)
     title_page = len(layout.pages)
-    widths = column_widths(table, layout.width)
     on_page = 0
     pending: str | None = None
-    rows = table.rows
+    fresh = False  # the first row on a continuation page that repeats nothing
     for index, row in enumerate(rows):
-        seq = index + 1
-        amounts = [format_amount(v, opts.thousands) for v in row.amounts]
-        if len(amounts) != len(table.columns):
-            raise ValueError(f"row {row.label!r} has {len(amounts)} amounts")
+        seq = seq0 + index + 1
+        amounts = printed(row.amounts)
         head, tail = row.label, None
         if row.wrap_at is not None and 0 < row.wrap_at < len(row.label):
             head, tail = row.label[: row.wrap_at], row.label[row.wrap_at :]
+        if style.label_wrap == "vertical" and len(row.label) <= 4:
+            head, tail = row.label, None
+            whole = Cell(row.label, lines=tuple(row.label))
+        else:
+            whole = Cell(row.label, lines=(head, tail) if tail else None)
         page_full = opts.page_rows is not None and on_page == opts.page_rows
-        whole = Cell(row.label, lines=(head, tail) if tail else None)
         grid_row = _data_row(table, str(seq), row.code or "", whole, amounts)
-        height = row_heights([grid_row], widths, BODY)[0]
+        height = row_heights([grid_row], form.widths, form.body)[0]
         if page_full or layout.y + height > layout.bottom:
-            _continue(layout, table, pre, opts)
+            _table_top(layout, table, form, pre, opts, number, False)
+            fresh = opts.continuation == "none" and style.open_top
             on_page = 0
             if pending is not None:
-                layout.grid([_data_row(table, "", "", Cell(pending), [""] * len(amounts))], widths)
+                blank = _data_row(table, "", "", Cell(pending), [""] * len(amounts))
+                layout.grid([blank], form.widths, form.body, style.rules, fresh)
                 pending = None
+                fresh = False
         split = (
             tail is not None
             and opts.page_rows is not None
@@ -404,16 +625,13 @@ def render_table(layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOpt
         if split:
             grid_row = _data_row(table, str(seq), row.code or "", Cell(head), amounts)
             pending = tail
-        layout.grid([grid_row], widths)
+        layout.grid([grid_row], form.widths, form.body, style.rules, fresh)
+        fresh = False
         on_page += 1
     if table.note:
         layout.y += 6
         layout.text(table.note, TEXT)
     return title_page
-
-
-def _continue(layout: Layout, table: AmountTable, pre: Preamble, opts: PdfOptions) -> None:
-    _table_top(layout, table, pre, opts, first=False)
 
 
 # -- projects ------------------------------------------------------------------------------
@@ -628,8 +846,8 @@ def render_pdf(
     layout.new_page(PORTRAIT)
     contents = layout.page
     starts: list[int] = []
-    for table in tables:
-        starts.append(render_table(layout, table, pre, opts))
+    for number, table in enumerate(tables, start=1):
+        starts.append(render_table(layout, table, pre, opts, number))
     layout.new_page(PORTRAIT)
     narrative = len(layout.pages)
     layout.text(f"{department} {year} 年部门预算信息公开情况说明", 14, "center", gap=0.8)
