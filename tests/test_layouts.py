@@ -329,7 +329,7 @@ EXAMPLES: list[tuple[str, str, dict[str, Any], Callable[[Case], Case] | None]] =
     ("caption-after-01", "caption", {"caption": "after", "caption_form": CAPTIONS[1]}, None),
     ("title_wrap", "title_wrap", {"title_wrap": True}, None),
     *[(f"preamble-{form}", "preamble", {"preamble": form}, None) for form in PREAMBLES],
-    ("unit-元", "preamble", {"unit": "元"}, None),
+    ("unit-yuan", "preamble", {"unit": "元"}, None),
     ("header_depth-1", "header_depth", {"header_depth": 1}, None),
     ("header_depth-3", "header_depth", {"header_depth": 3}, None),
     (
