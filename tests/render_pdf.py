@@ -10,7 +10,9 @@ to the next page with the preamble and header repeated (the Hebei forms), the he
 word processor's repeated header rows) or nothing (the Shanghai forms); then the narrative and
 one ruled 绩效目标表 per project on portrait pages (一级/二级指标 merged down their group).
 Every page but the cover carries a page number at the foot. :class:`PdfOptions` picks the
-layout.
+layout; its :class:`TableStyle` is one point of a space of table layouts seen in the corpus
+(title wording and captions, header depth, column order, page size, tables inside prose,
+missing rulings, wrapped labels), which :mod:`tests.test_layouts` draws from.
 
 Cell text wraps inside its cell like a word processor does it: at a character, never inside a
 run of Latin letters and digits, never next to a space. A label the model wraps (``wrap_at``)
@@ -30,6 +32,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from tests.render import AmountTable, IndicatorSpec, ProjectSpec, format_amount
 
@@ -153,36 +156,6 @@ class GridRow:
     cells: list[Cell | None]
 
 
-@dataclass(frozen=True)
-class PdfOptions:
-    """Layout choices a real producer makes.
-
-    ``continuation``: what a table's continuation pages repeat above the rows: ``"all"`` the
-    preamble, header and ``栏次`` (the Hebei forms), ``"header"`` the header rows and ``栏次``
-    only (a word processor's repeated header rows), ``"none"`` nothing (the Shanghai ones);
-    ``preamble``: ``"coded"`` prints ``203 部门`` / ``预算年度：2023`` / ``单位：万元`` on three
-    lines, ``"keyed"`` one line ``编制部门：部门 … 单位：万元`` (the Shanghai forms);
-    ``lane_row``: the ``栏次`` row under the header; ``flow``: a table starts under the one
-    before when its title, header and two rows fit (else on a new page); ``page_rows``: at most that many rows of
-    a table on a page (None: as many as fit); ``thousands``: 1,234.50; ``page_number``: one of
-    :data:`PAGE_NUMBER_STYLES`; ``style``: how each table is dressed (:class:`TableStyle`).
-    The preamble may also be ``"dept_unit"`` (``部门：… 单位：万元`` on one line),
-    ``"lines"`` (``部门：…`` and ``单位：万元`` on two lines), ``"unit_code"`` (a six-digit
-    unit code and the name, ``预算年度：`` and ``单位：`` lines) or ``"empty_unit"``
-    (``单位名称：`` with nothing after it, then ``单位：万元``).
-    """
-
-    unit: str = "万元"
-    thousands: bool = False
-    continuation: str = "all"
-    preamble: str = "coded"
-    lane_row: bool = True
-    flow: bool = False
-    page_rows: int | None = None
-    page_number: str = "- {n} -"
-    style: TableStyle = field(default_factory=lambda: TableStyle())
-
-
 CAPTIONS = ("公开表{cn}", "公开{n:02d}表")
 TITLE_FORMS = ("plain", "department", "year", "number", "number_space", "appendix")
 PREAMBLES = ("coded", "keyed", "dept_unit", "lines", "unit_code", "empty_unit")
@@ -223,6 +196,36 @@ class TableStyle:
     rules: str = "grid"
     open_top: bool = False
     label_wrap: str = "model"
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """Layout choices a real producer makes.
+
+    ``continuation``: what a table's continuation pages repeat above the rows: ``"all"`` the
+    preamble, header and ``栏次`` (the Hebei forms), ``"header"`` the header rows and ``栏次``
+    only (a word processor's repeated header rows), ``"none"`` nothing (the Shanghai ones);
+    ``preamble``: ``"coded"`` prints ``203 部门`` / ``预算年度：2023`` / ``单位：万元`` on three
+    lines, ``"keyed"`` one line ``编制部门：部门 … 单位：万元`` (the Shanghai forms);
+    ``lane_row``: the ``栏次`` row under the header; ``flow``: a table starts under the one
+    before when its title, header and two rows fit (else on a new page); ``page_rows``: at most that many rows of
+    a table on a page (None: as many as fit); ``thousands``: 1,234.50; ``page_number``: one of
+    :data:`PAGE_NUMBER_STYLES`; ``style``: how each table is dressed (:class:`TableStyle`).
+    The preamble may also be ``"dept_unit"`` (``部门：… 单位：万元`` on one line),
+    ``"lines"`` (``部门：…`` and ``单位：万元`` on two lines), ``"unit_code"`` (a six-digit
+    unit code and the name, ``预算年度：`` and ``单位：`` lines) or ``"empty_unit"``
+    (``单位名称：`` with nothing after it, then ``单位：万元``).
+    """
+
+    unit: str = "万元"
+    thousands: bool = False
+    continuation: str = "all"
+    preamble: str = "coded"
+    lane_row: bool = True
+    flow: bool = False
+    page_rows: int | None = None
+    page_number: str = "- {n} -"
+    style: TableStyle = TableStyle()
 
 
 class Layout:
@@ -579,8 +582,8 @@ def render_table(
     seq0 = 0
     extra: list[GridRow] = []
 
-    def printed(values: Sequence[object]) -> list[str]:
-        amounts = [format_amount(v, opts.thousands) for v in values]  # type: ignore[arg-type]
+    def printed(values: Sequence[Decimal | None]) -> list[str]:
+        amounts = [format_amount(v, opts.thousands) for v in values]
         if len(amounts) != len(table.columns):
             raise ValueError(f"{len(amounts)} amounts for {len(table.columns)} columns")
         return [amounts[k] for k in form.order]

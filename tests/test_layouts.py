@@ -90,9 +90,11 @@ PROPERTY_SPACE: dict[str, dict[str, tuple[Any, ...]]] = {
     "caption": FULL_SPACE["caption"],
     "title_wrap": FULL_SPACE["title_wrap"],
     # empty_unit passes alone, not with a preamble repeated after a page break (to do)
-    "preamble": {"preamble": ("coded", "keyed", "dept_unit", "lines", "unit_code")},
+    "preamble": {"preamble": PREAMBLES[:-1]},
+    "header_depth": {"header_depth": (2, 1)},  # 3: not with a label split at a page break
     "lane_row": FULL_SPACE["lane_row"],
     "total_last": FULL_SPACE["total_last"],
+    "page": {"page": ("landscape", "a3")},  # portrait: long prefixed titles wrap
     "prose": FULL_SPACE["prose"],
     "page_breaks": FULL_SPACE["page_breaks"],
     "label_wrap": FULL_SPACE["label_wrap"],
@@ -329,7 +331,7 @@ EXAMPLES: list[tuple[str, str, dict[str, Any], Callable[[Case], Case] | None]] =
     ("caption-after-01", "caption", {"caption": "after", "caption_form": CAPTIONS[1]}, None),
     ("title_wrap", "title_wrap", {"title_wrap": True}, None),
     *[(f"preamble-{form}", "preamble", {"preamble": form}, None) for form in PREAMBLES],
-    ("unit-元", "preamble", {"unit": "元"}, None),
+    ("unit-yuan", "preamble", {"unit": "元"}, None),
     ("header_depth-1", "header_depth", {"header_depth": 1}, None),
     ("header_depth-3", "header_depth", {"header_depth": 3}, None),
     (
