@@ -377,10 +377,6 @@ _NO_GRID = (
     "joined by spaces): no table is found, no facts"
 )
 NOT_YET: dict[str, str] = {
-    "title-department-portrait": (
-        "a long department-prefixed title wraps on a portrait page (…一般公共预 / "
-        "算财政拨款基本支出表): the second line alone names fiscal_basic, the wrong kind"
-    ),
     "header_depth-3-split-label": (
         "with three header rows repeated on a continuation page (continuation='header'), a "
         "三公 label whose tail is carried over the page break is not joined back: the facts "

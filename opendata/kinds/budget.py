@@ -33,7 +33,7 @@ BUDGET_KINDS: tuple[TableKind, ...] = (
         "fiscal_summary",
         "财政拨款收支总表",
         "Summary of fiscal appropriation income and expenditure",
-        (r"^(?!.*决算).*财政拨款收支(预算)?总表",),
+        (r"^(?!.*决算).*财政拨款收支(预算)?总?表",),
         two_sided(
             amount(
                 "expenditure_total",
@@ -50,7 +50,7 @@ BUDGET_KINDS: tuple[TableKind, ...] = (
         "budget_summary",
         "部门预算收支总表",
         "Summary of income and expenditure",
-        (r"^(?!.*决算).*收支(预算)?总表",),
+        (r"^(?!.*决算).*收支(预算)?总?表",),
         two_sided(
             amount(
                 "expenditure_amount",
@@ -67,7 +67,7 @@ BUDGET_KINDS: tuple[TableKind, ...] = (
         "income",
         "部门预算收入总表",
         "Income by functional classification",
-        (r"^(?!.*决算).*收入(预算)?总表",),
+        (r"^(?!.*决算).*收入(预算)?总?表",),
         (*functional(), TOTAL, *INCOME_SOURCES),
         code_scheme="functional",
     ),
@@ -75,7 +75,7 @@ BUDGET_KINDS: tuple[TableKind, ...] = (
         "income_sources",
         "收入预算总表（按来源）",
         "Income by source of funds",
-        (r"^(?!.*决算).*收入(预算)?总表",),
+        (r"^(?!.*决算).*收入(预算)?总?表",),
         (
             label("source", "项目名称", "Source of funds (group).", "项目名称"),
             label("source_item", "项目名称（细项）", "Source of funds (item).", ""),
@@ -94,7 +94,9 @@ BUDGET_KINDS: tuple[TableKind, ...] = (
         "expenditure",
         "部门预算支出总表",
         "Expenditure by functional classification",
-        (r"^(?!.*决算).*支出(预算)?总表",),
+        (
+            r"^(?!.*(决算|一般公共预算|基金|国有资本|三公|基本支出|项目支出|财政拨款|机关运行)).*支出(预算)?总?表",
+        ),
         (*functional(), TOTAL, BASIC, PROJECT, *EXPENDITURE_USES),
         code_scheme="functional",
     ),

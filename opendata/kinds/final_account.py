@@ -43,7 +43,7 @@ FINAL_KINDS: tuple[TableKind, ...] = (
         "final_fiscal_summary",
         "财政拨款收入支出决算总表",
         "Final account: summary of fiscal appropriation income and expenditure",
-        (r"财政拨款收入支出决算总表",),
+        (r"^(?!.*(一般公共|基金|国有资本)).*财政拨款收入?支出?决算总?表",),
         two_sided(
             amount(
                 "expenditure_total",
@@ -61,7 +61,7 @@ FINAL_KINDS: tuple[TableKind, ...] = (
         "final_summary",
         "收入支出决算总表",
         "Final account: summary of income and expenditure",
-        (r"收入支出决算总表",),
+        (r"^(?!.*(一般公共|基金|国有资本)).*收入?支出?决算总?表",),
         two_sided(
             amount(
                 "expenditure_amount",
@@ -188,13 +188,13 @@ FINAL_KINDS: tuple[TableKind, ...] = (
                 "final_gov_fund",
                 "政府性基金预算财政拨款收入支出决算表",
                 "Final account: government fund appropriations, income and expenditure",
-                r"政府性?基金预算财政拨款收入支出决算表",
+                r"政府性?基金预算(财政拨款)?(收入)?支出决算表",
             ),
             (
                 "final_soe_capital",
                 "国有资本经营预算财政拨款收入支出决算表",
                 "Final account: state capital operations appropriations, income and expenditure",
-                r"国有资本经营预算财政拨款收入支出决算表",
+                r"国有资本经营预算(财政拨款)?(收入)?支出决算表",
             ),
         )
     ),

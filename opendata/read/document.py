@@ -220,12 +220,15 @@ def _wrapped_title(lines: list[Line], i: int) -> tuple[list[TableKind], str, int
         j += 1
     if j >= len(lines) or lines[j].is_row or len(lines[j].stripped) > 16:
         return None
-    if find_kinds(lines[j].stripped):
-        return None  # the next line is a title by itself: this one is a heading above it
+    if re.search(r"(表|[。；;，,：:])\W*$", line.stripped):
+        return None  # a heading or sentence that ends a phrase (…部门决算表) above a title
     joined = line.stripped + lines[j].stripped
     if len(joined) > MAX_TITLE or not re.search(r"表\W*$", joined):
         return None
     kinds = find_kinds(joined)
+    alone = find_kinds(lines[j].stripped)
+    if alone and [k.key for k in kinds] == [k.key for k in alone]:
+        return None  # the line above adds nothing: the next line is the title by itself
     return (kinds, joined, j) if kinds else None
 
 

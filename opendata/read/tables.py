@@ -16,7 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from opendata.kinds.match import best_kind, kind_by_key, match_columns
+from opendata.kinds.match import (
+    best_kind,
+    header_score,
+    kind_by_key,
+    kind_from_header,
+    match_columns,
+)
 from opendata.kinds.spec import TableKind
 from opendata.model import NOT_APPLICABLE, Cell, Column, Finding, Row, Source, Table
 from opendata.read.lines import Line, mend_spaces
@@ -283,6 +289,16 @@ class TableReader:
         if width >= 4 and width % 2 == 0 and paths[:half] == paths[half:] and any(paths):
             groups, paths = 2, paths[:half]  # the same columns printed twice side by side
         kind = best_kind(kinds, paths)
+        matched, filled, _ = header_score(kind, paths)
+        if matched * 2 < filled and (other := kind_from_header(paths, kind.phase)) is not None:
+            self.finding(
+                "kind-by-header",
+                f"the title names {kind.key}, but the header fits {other.key}: read as "
+                f"{other.key} ({matched} of {filled} header columns known to {kind.key})",
+                title_line,
+                "info",
+            )
+            kind = other
         header_texts = {mend_spaces(c) for row in header for c in row if c}
         header_rows = [[mend_spaces(c) for c in row] for row in header]
         if not pre.unit:
