@@ -14,9 +14,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from opendata.errors import OpendataError
+from opendata.errors import OpendataError, UnsupportedShape
 from opendata.validate.report import validate_graph
-from opendata.validate.shacl import UnsupportedShape, compile_shapes, validate_ntriples
+from opendata.validate.shacl import compile_shapes, validate_ntriples
 from opendata.validate.shapes import python_pattern
 from tests.conftest import ROOT
 from tests.test_linked_data import SHAPE_CASES
