@@ -27,7 +27,7 @@ GOLDEN = ROOT / "tests" / "golden"
 
 def _results(path: Path, engine: str) -> tuple[bool, set[tuple[str, str]]]:
     conforms, _, errors = validate_graph(path, engine=engine)
-    return conforms, {(e.message.split(": ", 1)[0], e.type) for e in errors}
+    return conforms, {(e.message.split(": ", 1)[0], e.code) for e in errors}
 
 
 def _both(graph: Graph, tmp_path: Path) -> None:

@@ -17,8 +17,6 @@ from decimal import Decimal
 
 from opendata.audit.across import BASIC, EXPENDITURE, FISCAL, SUMMARY
 from opendata.audit.core import (
-    CellRef,
-    Check,
     column_index,
     compare,
     fmt,
@@ -38,7 +36,7 @@ from opendata.audit.text import (
     sentences,
     year_before,
 )
-from opendata.model import Document, Row, Table
+from opendata.model import CellRef, Document, Finding, Row, Table
 
 Figure = tuple[Decimal, str, str, tuple[CellRef, ...]]  # value, unit, where (zh), cells
 
@@ -306,7 +304,9 @@ def _carried(doc: Document) -> list[tuple[Decimal, str, str]]:
     return result
 
 
-def _compare_figure(doc: Document, st: Statement, figures: list[Figure], rule: str) -> Check | None:
+def _compare_figure(
+    doc: Document, st: Statement, figures: list[Figure], rule: str
+) -> Finding | None:
     stated = to_yuan(st.amount.value, st.amount.unit)
     if stated is None:
         return None
@@ -355,7 +355,7 @@ def _compare_figure(doc: Document, st: Statement, figures: list[Figure], rule: s
     )
 
 
-def figures_against_tables(doc: Document) -> Iterator[Check]:
+def figures_against_tables(doc: Document) -> Iterator[Finding]:
     """Amounts the narrative states for the document's year against the tables."""
     ran = False
     phase_budget = doc.kind != "决算"
@@ -390,7 +390,7 @@ def _levels(doc: Document) -> dict[tuple[str, str, int], Statement]:
     return levels
 
 
-def changes(doc: Document) -> Iterator[Check]:
+def changes(doc: Document) -> Iterator[Finding]:
     """增加/减少 X against the two levels it compares, and component changes against the total."""
     ran = False
     levels = _levels(doc)
@@ -495,7 +495,7 @@ def _sentence_at(sentences_: list[tuple[int, Sentence]], offset: int) -> Sentenc
     return next(s for off, s in reversed(sentences_) if off <= offset)
 
 
-def verdicts(doc: Document) -> Iterator[Check]:
+def verdicts(doc: Document) -> Iterator[Finding]:
     """决算数大于/小于/等于预算数 and 完成预算的 Y% against the two numbers they follow."""
     ran = False
     for text, sents in _paragraphs(doc):
@@ -542,12 +542,15 @@ def verdicts(doc: Document) -> Iterator[Check]:
                 said = m.group("v")
                 said = "等于" if said in ("持平", "相等", "一致") else said
                 final = None  # the verdict closes this item: its figures are not reused
-                yield Check(
-                    "N-VERDICT",
-                    "PASS" if said == truth else "FAIL",
-                    f"说明称决算数{m.group('v')}{label}数：决算 {final_printed}{truth}{label} "
+                yield Finding(
+                    kind="audit",
+                    code="N-VERDICT",
+                    status="PASS" if said == truth else "FAIL",
+                    message_zh=f"说明称决算数{m.group('v')}{label}数：决算 "
+                    f"{final_printed}{truth}{label} "
                     f"{budget_printed}",
-                    f"the text says the final amount is {said} the budget; final {final_printed} "
+                    message=f"the text says the final amount is {said} the budget; final "
+                    f"{final_printed} "
                     f"is {truth} {label} {budget_printed}",
                     source=sentence.source,
                     sentence=sentence.text,
@@ -563,11 +566,12 @@ def verdicts(doc: Document) -> Iterator[Check]:
                     hint = (
                         f"；{y}% 合决算/{other[0][0]}预算 {printed[other[0][0]]}" if other else ""
                     )
-                    yield Check(
-                        "N-VERDICT",
-                        "FAIL",
-                        f"说明称完成{label}的 {y}%，但{label}为 0{hint}",
-                        f"the text says {y}% of the {label} was spent, but the {label} is 0"
+                    yield Finding(
+                        kind="audit",
+                        code="N-VERDICT",
+                        status="FAIL",
+                        message_zh=f"说明称完成{label}的 {y}%，但{label}为 0{hint}",
+                        message=f"the text says {y}% of the {label} was spent, but the {label} is 0"
                         + (
                             f"; {y}% is final / {other[0][0]} budget {printed[other[0][0]]}"
                             if other
@@ -607,7 +611,7 @@ _COMPARED = re.compile(r"(比|较|与|同)\s*((?:19|20)\d{2})\s*年度?(年初)?
 _AS_OF = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
 
 
-def years(doc: Document) -> Iterator[Check]:
+def years(doc: Document) -> Iterator[Finding]:
     """Comparison years and 截至 dates in the text, and table titles, against the year."""
     if doc.year is None:
         yield skip("N-YEARS", "文件未标明年度", "the document's year is unknown")
@@ -618,12 +622,13 @@ def years(doc: Document) -> Iterator[Check]:
         for m in _COMPARED.finditer(sentence.text):
             c, what = int(m.group(2)), m.group(4) or ""
             wrong = c > y or (c == y and (not final or what != "预算"))
-            yield Check(
-                "N-YEARS",
-                "FAIL" if wrong else "PASS",
-                f"{y}年{doc.kind or ''}与“{m.group(0)}”比较"
+            yield Finding(
+                kind="audit",
+                code="N-YEARS",
+                status="FAIL" if wrong else "PASS",
+                message_zh=f"{y}年{doc.kind or ''}与“{m.group(0)}”比较"
                 + ("：比较年度应早于本年度" if wrong else ""),
-                f"a {y} {'final account' if final else 'budget'} compares with {c} "
+                message=f"a {y} {'final account' if final else 'budget'} compares with {c} "
                 f"({m.group(0)})" + (": the comparison year must be earlier" if wrong else ""),
                 source=sentence.source,
                 sentence=sentence.text,
@@ -633,17 +638,18 @@ def years(doc: Document) -> Iterator[Check]:
         for m in _AS_OF.finditer(sentence.text):
             c = int(m.group(1))
             ok = c == y if final else c in (y - 1, y)
-            yield Check(
-                "N-YEARS",
-                "PASS" if ok else "FAIL",
-                f"{y}年{doc.kind or ''}的“{m.group(0)}”"
+            yield Finding(
+                kind="audit",
+                code="N-YEARS",
+                status="PASS" if ok else "FAIL",
+                message_zh=f"{y}年{doc.kind or ''}的“{m.group(0)}”"
                 + (
                     ""
                     if ok
                     else "年份不符"
                     + ("（决算应为本年末）" if final else "（预算应为上年末或本年）")
                 ),
-                f"a {y} {'final account' if final else 'budget'} states {m.group(0)}"
+                message=f"a {y} {'final account' if final else 'budget'} states {m.group(0)}"
                 + (
                     ""
                     if ok
@@ -661,12 +667,13 @@ def years(doc: Document) -> Iterator[Check]:
             c = int(m.group(1))
             if re.search(r"截[至止]|依据|以来", section.heading):
                 continue
-            yield Check(
-                "N-YEARS",
-                "PASS" if c in (y, y - 1) else "FAIL",
-                f"标题“{section.heading}”中的年度 {c}"
+            yield Finding(
+                kind="audit",
+                code="N-YEARS",
+                status="PASS" if c in (y, y - 1) else "FAIL",
+                message_zh=f"标题“{section.heading}”中的年度 {c}"
                 + ("" if c in (y, y - 1) else f" 与文件年度 {y} 不符"),
-                f"heading {section.heading!r} names {c}"
+                message=f"heading {section.heading!r} names {c}"
                 + ("" if c in (y, y - 1) else f", the document is for {y}"),
                 source=section.source,
                 sentence=section.heading,
@@ -676,11 +683,13 @@ def years(doc: Document) -> Iterator[Check]:
     for table in doc.tables:
         printed = [int(m.group(1)) for m in YEAR_RE.finditer(table.title)]
         for c in printed:
-            yield Check(
-                "N-YEARS",
-                "PASS" if c == y else "FAIL",
-                f"表《{table.title}》标题年度 {c}" + ("" if c == y else f" 与文件年度 {y} 不符"),
-                f"table title {table.title!r} names {c}"
+            yield Finding(
+                kind="audit",
+                code="N-YEARS",
+                status="PASS" if c == y else "FAIL",
+                message_zh=f"表《{table.title}》标题年度 {c}"
+                + ("" if c == y else f" 与文件年度 {y} 不符"),
+                message=f"table title {table.title!r} names {c}"
                 + ("" if c == y else f", the document is for {y}"),
                 table=table.title,
                 source=table.source,
@@ -692,7 +701,7 @@ def years(doc: Document) -> Iterator[Check]:
 _SHARE = re.compile(r"占(?P<of>[^，。；%％]{0,24}?)的?(?P<y>\d+(?:\.\d+)?)\s*[%％]")
 
 
-def shares(doc: Document) -> Iterator[Check]:
+def shares(doc: Document) -> Iterator[Finding]:
     """“X 万元，占 <total> 的 Y%”: Y against X and the total (stated, else printed)."""
     ran = False
     patterns = _subject_patterns(doc)
@@ -765,7 +774,7 @@ _SME = re.compile(
 )
 
 
-def procurement_parts(doc: Document) -> Iterator[Check]:
+def procurement_parts(doc: Document) -> Iterator[Finding]:
     """政府采购 总额 = 货物 + 工程 + 服务, and the share reserved for SMEs within the total."""
     ran = False
     for sentence in sentences(doc):
@@ -803,12 +812,14 @@ def procurement_parts(doc: Document) -> Iterator[Check]:
             if value is None:
                 continue
             ran = True
-            yield Check(
-                "N-PROCUREMENT",
-                "PASS" if value <= total else "FAIL",
-                f"面向中小企业的 {s.group('v')}{s.group('u')} 超过政府采购总额 "
+            yield Finding(
+                kind="audit",
+                code="N-PROCUREMENT",
+                status="PASS" if value <= total else "FAIL",
+                message_zh=f"面向中小企业的 {s.group('v')}{s.group('u')} 超过政府采购总额 "
                 f"{m.group('t')}{m.group('tu')}",
-                f"the SME share {s.group('v')} {s.group('u')} exceeds the procurement total "
+                message=f"the SME share {s.group('v')} {s.group('u')} exceeds the procurement "
+                f"total "
                 f"{m.group('t')} {m.group('tu')}",
                 source=sentence.source,
                 sentence=sentence.text,
@@ -824,7 +835,7 @@ def procurement_parts(doc: Document) -> Iterator[Check]:
         )
 
 
-NARRATIVE_RULES: list[tuple[str, str, str, str, Callable[[Document], Iterator[Check]]]] = [
+NARRATIVE_RULES: list[tuple[str, str, str, str, Callable[[Document], Iterator[Finding]]]] = [
     (
         "N-FIGURES",
         "error",

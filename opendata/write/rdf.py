@@ -373,11 +373,11 @@ class _Builder:
             uri = _iri(f"{self.mint.disclosure}/finding/{n}")
             self.add(uri, RDF.type, CNB.AuditFinding)
             self.add(uri, CNB.findingOf, disclosure)
-            self.add(uri, CNB.auditRule, _literal(check.rule))
+            self.add(uri, CNB.auditRule, _literal(check.code))
             self.add(uri, CNB.auditStatus, _literal(check.status))
             self.add(uri, CNB.severity, _literal(check.severity))
             self.add(uri, RDFS.comment, _zh(check.message_zh))
-            self.add(uri, RDFS.comment, _literal(check.message_en, "en"))
+            self.add(uri, RDFS.comment, _literal(check.message, "en"))
             for prop, value in (
                 (CNB.expected, check.expected),
                 (CNB.actual, check.actual),
