@@ -19,8 +19,9 @@ from rdflib.namespace import DCAT, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
 
 from opendata.audit import AuditReport
 from opendata.kinds.catalogue import KINDS_BY_KEY
-from opendata.model import Document, Indicator
+from opendata.model import UNIT_TO_YUAN, Document, Indicator
 from opendata.read.lines import mend_spaces
+from opendata.vocab.codelists import FUNCTIONAL_TO_COFOG, FUNCTIONAL_UNMAPPED
 from opendata.vocab.namespace import CNB as _CNB
 from opendata.vocab.namespace import CONTEXT
 from opendata.vocab.uris import Minter, base_uri, department_key, key, scheme_uri
@@ -233,8 +234,6 @@ class _Builder:
 
     def cofog(self, code: str) -> None:
         """A functional class's alignment to COFOG 1999, with its basis (see docs/)."""
-        from opendata.vocab.codelists import FUNCTIONAL_TO_COFOG, FUNCTIONAL_UNMAPPED
-
         concept = _iri(self.mint.concept("functional", code, self.doc.year))
         if code in FUNCTIONAL_TO_COFOG:
             target, match, basis = FUNCTIONAL_TO_COFOG[code]
@@ -466,8 +465,6 @@ class _Builder:
         self.add(uri, CNB.sourceLine, _integer(ind.source.line))
 
     def procurement(self, projects: dict[str, Plain]) -> None:
-        from opendata.model import UNIT_TO_YUAN
-
         m = self.mint
         for table in self.doc.tables:
             if table.kind != "procurement":
