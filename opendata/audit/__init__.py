@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from opendata.audit import across, codes, completeness, narrative, quality, within
+from opendata.audit import (
+    across,
+    breakdowns,
+    codes,
+    completeness,
+    quality,
+    statements,
+    verdicts,
+    within,
+    years,
+)
 from opendata.audit.core import AuditReport, Rule
 from opendata.audit.text import memo
 from opendata.model import Document, Finding
@@ -118,7 +128,54 @@ _TABLE: list[tuple[str, str, str, str, str, Runner]] = [
         "a fund's amount for a code does not exceed the total",
         across.code_subset,
     ),
-    *[(rid, "narrative", sev, zh, en, fn) for rid, sev, zh, en, fn in narrative.NARRATIVE_RULES],
+    (
+        "N-FIGURES",
+        "narrative",
+        "error",
+        "说明与表格数字一致",
+        "narrative figures agree with the tables",
+        statements.figures_against_tables,
+    ),
+    (
+        "N-CHANGES",
+        "narrative",
+        "error",
+        "增减变动与所比较的数字一致",
+        "stated changes agree with what they compare",
+        statements.changes,
+    ),
+    (
+        "N-VERDICT",
+        "narrative",
+        "error",
+        "决算与预算比较的结论与数字一致",
+        "final-vs-budget verdicts agree with the numbers",
+        verdicts.verdicts,
+    ),
+    (
+        "N-YEARS",
+        "narrative",
+        "error",
+        "年度正确",
+        "years in the text and titles fit the document's year",
+        years.years,
+    ),
+    (
+        "N-PROCUREMENT",
+        "narrative",
+        "error",
+        "政府采购总额=货物+工程+服务",
+        "procurement total = goods + works + services",
+        breakdowns.procurement_parts,
+    ),
+    (
+        "N-SHARES",
+        "narrative",
+        "warning",
+        "占比与金额一致",
+        "percentage shares agree with their amounts",
+        breakdowns.shares,
+    ),
     (
         "C-NAMES",
         "codes",

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from opendata.audit.core import column_index, compare, fmt, norm, skip, sum_tolerance, tables_of
+from opendata.audit.rows import label_column, three_public_rows
 from opendata.audit.sums import check_sums
 from opendata.model import CellRef, Document, Finding, Row, Table
 
@@ -273,17 +274,6 @@ _SIDES = {
 }
 
 
-def _label_of(table: Table, j: int) -> int | None:
-    from opendata.kinds.catalogue import KINDS_BY_KEY
-
-    kind = KINDS_BY_KEY.get(table.kind)
-    spec = next((f for f in kind.fields if f.name == table.columns[j].name), None) if kind else None
-    name = spec.label_field if spec and spec.label_field else None
-    if name is None and kind is not None:
-        name = kind.label_field
-    return column_index(table, name) if name else None
-
-
 def _side(table: Table, j: int) -> str:
     name = table.columns[j].name
     return "income" if name.startswith("income") else "expenditure"
@@ -297,7 +287,7 @@ def summary_balance(doc: Document) -> Iterator[Finding]:
         for j, column in enumerate(table.columns):
             if column.kind != "amount" or column.name in ("purpose_amount",):
                 continue
-            lab = _label_of(table, j)
+            lab = label_column(table, j)
             if lab is None:
                 continue
             year_re, grand_re, carry_re = _SIDES[_side(table, j)]
@@ -434,33 +424,6 @@ def final_balance(doc: Document) -> Iterator[Finding]:
 
 # -- “三公” --------------------------------------------------------------------------------------
 
-_TP_ROWS = {
-    "overseas": r"因公出国",
-    "vehicles": r"公务用车购置及运",
-    "vehicle_purchase": r"^(其中[:：])?公务用车购置费$|^购置费$",
-    "vehicle_operation": r"^(其中[:：])?公务用车运行(维护)?费$|^运行(维护)?费$",
-    "reception": r"公务接待",
-    "subtotal": r"三公.{0,2}经费(小计|合计)?$",
-    "meetings": r"^会议费$",
-    "training": r"^培训费$",
-}
-
-
-def _tp_rows(table: Table) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for i, row in enumerate(table.rows):
-        label = norm(row.label)
-        if row.role == "total" and "total" not in found:
-            found["total"] = i
-            continue
-        for key, pattern in _TP_ROWS.items():
-            if key == "overseas" and row.role == "of_which":
-                continue
-            if key not in found and re.search(pattern, label):
-                found[key] = i
-                break
-    return found
-
 
 def _tp_checks(
     index: int,
@@ -543,7 +506,7 @@ def three_public(doc: Document) -> Iterator[Finding]:
                     ran = True
                     yield from _tp_checks(index, table, get, "")
             continue
-        rows = _tp_rows(table)  # items as rows
+        rows = three_public_rows(table)  # items as rows
         for j, column in enumerate(table.columns):
             if column.kind != "amount":
                 continue
