@@ -1,6 +1,7 @@
 """Errors that stop work: one root class, small subclasses, each with its context.
 
-Validation findings are data (see :mod:`opendata.findings`), not exceptions. An exception
+Findings (the reader's, the audit's, validation's) are data (:class:`opendata.model.Finding`),
+not exceptions. An exception
 here means the work cannot go on: the input is not a disclosure we can read at all, or an
 output cannot be written. The CLI catches :class:`OpendataError` once and maps each class to
 the exit code in its ``exit_code`` attribute (documented in the README).
@@ -9,6 +10,7 @@ the exit code in its ``exit_code`` attribute (documented in the README).
 from __future__ import annotations
 
 import os
+from http import HTTPStatus
 from pathlib import Path
 
 
@@ -45,12 +47,6 @@ class InputError(OpendataError):
     exit_code = 3
 
 
-class UnsupportedInputError(InputError):
-    """The input is of a kind this version does not read yet (for example a PDF)."""
-
-    exit_code = 4
-
-
 class OutputError(OpendataError):
     """An output could not be written; nothing half-written is left behind."""
 
@@ -65,4 +61,53 @@ class PortalError(OpendataError):
     def __init__(self, message: str, *, status: int | None = None, answer: object = None):
         self.status = status
         self.answer = answer
+        super().__init__(message)
+
+
+class SchedulerError(OpendataError):
+    """The Dask scheduler cannot be reached, or Dask is not installed."""
+
+    exit_code = 6
+
+
+class WorkerError(OpendataError):
+    """A document could not be converted because of an unexpected error in opendata (a bug)
+    or because its worker process died; the other documents are still converted."""
+
+    exit_code = 7
+
+
+class PushError(OpendataError):
+    """The external store refused a graph or could not be reached (after the retries)."""
+
+    exit_code = 6
+
+
+class StoreError(OpendataError):
+    """The store cannot be opened or read (missing, locked by another process, damaged)."""
+
+    exit_code = 5
+
+
+class QueryError(OpendataError):
+    """A SPARQL query is not valid, or is of a kind this command cannot run."""
+
+    exit_code = 2
+
+
+class UnknownQueryError(OpendataError):
+    """No named query by that name, or a parameter it does not take or cannot read."""
+
+    exit_code = 2
+
+
+class UnsupportedShape(OpendataError):
+    """The shapes use a SHACL feature the fast engine does not implement."""
+
+
+class HttpError(OpendataError):
+    """A request to the SPARQL endpoint is answered with this status and message."""
+
+    def __init__(self, status: HTTPStatus, message: str) -> None:
+        self.status = status
         super().__init__(message)

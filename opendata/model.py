@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 #: Multipliers from a printed unit to 元 (yuan).
 UNIT_TO_YUAN: dict[str, Decimal] = {
@@ -177,15 +178,165 @@ class Section:
     lines: list[Source] = field(default_factory=list)  # one per line of ``text``
 
 
+@dataclass(frozen=True)
+class CellRef:
+    """One table cell: the table's index in the document, the row's index, the column name."""
+
+    table: int
+    row: int
+    column: str
+
+
 @dataclass
 class Finding:
-    """Something the reader could not understand or had to mend, with its location."""
+    """One thing found about a disclosure or its package, with where it is.
 
-    code: str  # e.g. "unparsed-line", "row-width", "non-numeric-amount"
-    message: str
-    source: Source
-    text: str = ""
+    One type for the three kinds: ``"reader"`` (something the reader could not understand or
+    had to mend), ``"audit"`` (one result of one audit rule: its ``status`` is ``PASS``,
+    ``FAIL``, ``WARN`` or ``SKIP``) and ``"validation"`` (a problem in a written package).
+    ``code`` is the reader's code, the audit rule's id or the validation error's type;
+    ``message`` is in English, ``message_zh`` (the audit's) in Chinese. Where it is: ``source``
+    (file, line, page) for what was printed; ``resource``, ``row_number`` and ``field_name``
+    for a package's file; and the audit's printed ``table`` title, ``row`` (code or label) and
+    ``column``, ``sentence`` and ``cells``. The audit also gives ``expected`` and ``actual`` in
+    ``unit``. The reader builds a finding positionally: ``Finding(code, message, source, text,
+    severity)``; the other kinds by keyword. :func:`finding_record` and
+    :func:`finding_from_record` write and read one as a row (CSV) or object (JSON).
+    """
+
+    code: str  # e.g. "unparsed-line", "T-HIERARCHY", "type-error"
+    message: str = ""
+    source: Source | None = None
+    text: str = ""  # the printed line (reader)
     severity: str = "warning"  # "error" | "warning" | "info"
+    kind: str = "reader"  # "reader" | "audit" | "validation"
+    status: str = ""  # PASS | FAIL | WARN | SKIP (audit)
+    message_zh: str = ""
+    resource: str | None = None  # validation: the package's resource (None: the package)
+    row_number: int | None = None  # validation: the row in the resource
+    field_name: str | None = None  # validation: the field, or the graph's property
+    table: str = ""  # audit: printed table title
+    row: str = ""  # audit: code or label of the row
+    column: str = ""  # audit: column concept or header
+    sentence: str = ""  # audit: the narrative sentence looked at
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+    unit: str = ""
+    cells: tuple[CellRef, ...] = ()
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.expected is None or self.actual is None:
+            return None
+        return self.actual - self.expected
+
+    @property
+    def finding(self) -> bool:
+        """Whether it is worth reporting: everything but an audit check that passed."""
+        return self.status != "PASS"
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _number(value: object) -> int | None:
+    return None if value is None or value == "" else int(str(value))
+
+
+def _decimal(value: object) -> Decimal | None:
+    return None if value is None or value == "" else Decimal(str(value))
+
+
+def finding_record(finding: Finding, *, csv: bool = False) -> dict[str, Any]:
+    """A finding as a record: its kind's fields in order (see :func:`finding_from_record`).
+
+    For JSON (the default) numbers are numbers, amounts exact decimal strings and a blank is
+    ``None``; with ``csv`` every value is a string and a blank is ``""``.
+    """
+    f, source = finding, finding.source
+    record: dict[str, object]
+    if f.kind == "reader":
+        record = {
+            "code": f.code,
+            "severity": f.severity,
+            "message": f.message,
+            "file": source.file if source else None,
+            "line": source.line if source else None,
+            "page": source.page if source else None,
+            "text": f.text,
+        }
+    elif f.kind == "audit":
+        record = {
+            "rule": f.code,
+            "status": f.status,
+            "severity": f.severity,
+            "table": f.table or None,
+            "row": f.row or None,
+            "column": f.column or None,
+            "file": source.file if source else None,
+            "line": source.line if source and source.line > 0 else None,
+            "page": source.page if source else None,
+            "sentence": f.sentence or None,
+            "expected": _text(f.expected),
+            "actual": _text(f.actual),
+            "difference": _text(f.difference),
+            "unit": f.unit or None,
+            "message_zh": f.message_zh,
+            "message_en": f.message,
+        }
+    else:
+        record = {
+            "resource": f.resource,
+            "type": f.code,
+            "message": f.message,
+            "row": f.row_number,
+            "field": f.field_name,
+        }
+    if csv:
+        return {name: "" if value is None else str(value) for name, value in record.items()}
+    return record
+
+
+def finding_from_record(kind: str, record: dict[str, Any], *, file: str = "") -> Finding:
+    """The finding of a kind that :func:`finding_record` wrote (as CSV or JSON); ``file`` is
+    the source file to assume where the record names none."""
+    if kind == "validation":
+        return Finding(
+            kind=kind,
+            code=record["type"],
+            message=record["message"],
+            severity="error",
+            resource=record.get("resource") or None,
+            row_number=_number(record.get("row")),
+            field_name=record.get("field") or None,
+        )
+    line = _number(record["line"]) or 0
+    source = Source(record.get("file") or file, line, _number(record.get("page")))
+    if kind == "reader":
+        return Finding(
+            record["code"],
+            record["message"],
+            source,
+            record.get("text") or "",
+            record.get("severity") or "warning",
+        )
+    return Finding(
+        kind=kind,
+        code=record["rule"],
+        status=record["status"],
+        severity=record.get("severity") or "error",
+        message=record.get("message_en") or "",
+        message_zh=record.get("message_zh") or "",
+        source=source if record.get("file") else None,
+        table=record.get("table") or "",
+        row=record.get("row") or "",
+        column=record.get("column") or "",
+        sentence=record.get("sentence") or "",
+        expected=_decimal(record.get("expected")),
+        actual=_decimal(record.get("actual")),
+        unit=record.get("unit") or "",
+    )
 
 
 @dataclass

@@ -15,7 +15,6 @@ from decimal import Decimal
 import pytest
 
 from opendata.audit import RULES, audit_document
-from opendata.audit.core import Check
 from opendata.model import Document, Finding, Table
 from tests.audit_builders import (
     coded_table,
@@ -31,15 +30,15 @@ D = Decimal
 Build = Callable[[], Document]
 
 
-def run(rule: str, document: Document) -> list[Check]:
+def run(rule: str, document: Document) -> list[Finding]:
     """The checks of one rule, run alone."""
     checks = audit_document(document, rules=[rule]).checks
     assert checks, f"{rule} reported nothing"
-    assert {c.rule for c in checks} == {rule}
+    assert {c.code for c in checks} == {rule}
     return checks
 
 
-def _show(checks: list[Check]) -> str:
+def _show(checks: list[Finding]) -> str:
     return "\n".join(f"{c.status} {c.message_zh}" for c in checks)
 
 
@@ -799,7 +798,7 @@ def test_rule_fails_on_a_minimal_inconsistent_document(case: Failing) -> None:
     assert finding.severity == severity
     for word in case.mentions:
         assert word in finding.message_zh, finding.message_zh
-    assert finding.message_en
+    assert finding.message
     assert finding.expected == case.expected
     assert finding.actual == case.actual
     if case.expected is not None:
@@ -809,7 +808,7 @@ def test_rule_fails_on_a_minimal_inconsistent_document(case: Failing) -> None:
 def test_a_rule_that_cannot_run_says_why() -> None:
     (check,) = run("T-FINAL-BALANCE", doc())
     assert check.status == "SKIP"
-    assert check.message_zh.strip() and check.message_en.strip()
+    assert check.message_zh.strip() and check.message.strip()
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))
@@ -819,7 +818,7 @@ def test_every_rule_reports_on_an_empty_document(rule: str) -> None:
     assert all(c.status in ("PASS", "SKIP") for c in checks), _show(checks)
     for check in checks:
         if check.status == "SKIP":
-            assert check.message_zh.strip() and check.message_en.strip()
+            assert check.message_zh.strip() and check.message.strip()
 
 
 def test_code_mirror_is_for_budgets_only() -> None:

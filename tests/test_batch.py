@@ -24,8 +24,8 @@ from rdflib import namespace as ns
 from opendata.batch.corpus import write_catalog
 from opendata.batch.discover import find_inputs, group_files
 from opendata.batch.outdir import OutputLock, clean_leftovers, package_dirs
-from opendata.batch.run import SKIPPED, Options, WorkerError, plan, run
-from opendata.errors import OutputError
+from opendata.batch.run import SKIPPED, Options, plan, run
+from opendata.errors import OutputError, SchedulerError, WorkerError
 from opendata.validate.report import validate_package
 from tests.batch_helpers import crash_on_doomed, variant
 from tests.cli_helpers import console_script, invoke
@@ -405,7 +405,7 @@ def test_dask_scheduler_that_cannot_be_reached(tmp_path: Path) -> None:
     pytest.importorskip(
         "distributed", reason="dask.distributed not installed (pip install 'opendata[distributed]')"
     )
-    from opendata.batch.cluster import SchedulerError, run_on_dask
+    from opendata.batch.cluster import run_on_dask
 
     src = tmp_path / "in"
     variant(src, 1)

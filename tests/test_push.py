@@ -21,7 +21,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from opendata.sparql.push import ENV_PASSWORD, ENV_USER, PushError, public_url, pull, push
+from opendata.errors import PushError
+from opendata.sparql.push import ENV_PASSWORD, ENV_USER, public_url, pull, push
 from opendata.sparql.store import package_graph
 from tests.cli_helpers import run_script
 from tests.conftest import ROOT

@@ -14,9 +14,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from opendata.errors import OpendataError
+from opendata.errors import OpendataError, UnsupportedShape
 from opendata.validate.report import validate_graph
-from opendata.validate.shacl import UnsupportedShape, compile_shapes, validate_ntriples
+from opendata.validate.shacl import compile_shapes, validate_ntriples
 from opendata.validate.shapes import python_pattern
 from tests.conftest import ROOT
 from tests.test_linked_data import SHAPE_CASES
@@ -27,7 +27,7 @@ GOLDEN = ROOT / "tests" / "golden"
 
 def _results(path: Path, engine: str) -> tuple[bool, set[tuple[str, str]]]:
     conforms, _, errors = validate_graph(path, engine=engine)
-    return conforms, {(e.message.split(": ", 1)[0], e.type) for e in errors}
+    return conforms, {(e.message.split(": ", 1)[0], e.code) for e in errors}
 
 
 def _both(graph: Graph, tmp_path: Path) -> None:

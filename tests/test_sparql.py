@@ -16,15 +16,14 @@ import pyoxigraph as ox
 import pytest
 
 from benchmarks.synthetic import disclosures
+from opendata.errors import QueryError, StoreError, UnknownQueryError
 from opendata.read.document import read_document
-from opendata.sparql.queries import UnknownQueryError, named_queries, named_query
+from opendata.sparql.queries import named_queries, named_query
 from opendata.sparql.results import Results, render
 from opendata.sparql.store import (
     CODELISTS_GRAPH,
     VOCAB_GRAPH,
-    QueryError,
     Store,
-    StoreError,
     load,
     package_graph,
     query,

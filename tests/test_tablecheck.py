@@ -21,7 +21,7 @@ GOLDEN = ROOT / "tests" / "golden"
 
 def _errors(package: Path, engine: str) -> tuple[bool, set[tuple[str | None, str, int | None]]]:
     report = validate_package(package, shacl=False, engine=engine)
-    return report.valid, {(e.resource, e.type, e.row) for e in report.errors}
+    return report.valid, {(e.resource, e.code, e.row_number) for e in report.errors}
 
 
 @pytest.mark.parametrize("stem", sorted(p.name for p in GOLDEN.iterdir()))

@@ -11,12 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from opendata.audit import across, codes, completeness, narrative, quality, within
-from opendata.audit.core import AuditReport, CellRef, Check, Rule
+from opendata.audit import (
+    across,
+    breakdowns,
+    codes,
+    completeness,
+    quality,
+    statements,
+    verdicts,
+    within,
+    years,
+)
+from opendata.audit.core import AuditReport, Rule
 from opendata.audit.text import memo
-from opendata.model import Document
+from opendata.model import Document, Finding
+from opendata.read.datapackage import load_document
 
-Runner = Callable[[Document], Iterable[Check]]
+Runner = Callable[[Document], Iterable[Finding]]
 
 #: Every rule: id, group, severity, Chinese and English title, and the function that runs it.
 _TABLE: list[tuple[str, str, str, str, str, Runner]] = [
@@ -117,7 +128,54 @@ _TABLE: list[tuple[str, str, str, str, str, Runner]] = [
         "a fund's amount for a code does not exceed the total",
         across.code_subset,
     ),
-    *[(rid, "narrative", sev, zh, en, fn) for rid, sev, zh, en, fn in narrative.NARRATIVE_RULES],
+    (
+        "N-FIGURES",
+        "narrative",
+        "error",
+        "说明与表格数字一致",
+        "narrative figures agree with the tables",
+        statements.figures_against_tables,
+    ),
+    (
+        "N-CHANGES",
+        "narrative",
+        "error",
+        "增减变动与所比较的数字一致",
+        "stated changes agree with what they compare",
+        statements.changes,
+    ),
+    (
+        "N-VERDICT",
+        "narrative",
+        "error",
+        "决算与预算比较的结论与数字一致",
+        "final-vs-budget verdicts agree with the numbers",
+        verdicts.verdicts,
+    ),
+    (
+        "N-YEARS",
+        "narrative",
+        "error",
+        "年度正确",
+        "years in the text and titles fit the document's year",
+        years.years,
+    ),
+    (
+        "N-PROCUREMENT",
+        "narrative",
+        "error",
+        "政府采购总额=货物+工程+服务",
+        "procurement total = goods + works + services",
+        breakdowns.procurement_parts,
+    ),
+    (
+        "N-SHARES",
+        "narrative",
+        "warning",
+        "占比与金额一致",
+        "percentage shares agree with their amounts",
+        breakdowns.shares,
+    ),
     (
         "C-NAMES",
         "codes",
@@ -232,28 +290,30 @@ def _audit(doc: Document, rules: Iterable[str] | None) -> AuditReport:
         done.add(id(rule.run))
         ids = {r.id for r in RULES.values() if r.run is rule.run} & set(wanted)
         try:
-            checks = [c for c in rule.run(doc) if c.rule in ids]
+            checks = [c for c in rule.run(doc) if c.code in ids]
         except Exception as exc:  # a rule's bug must not stop the audit: report it
             checks = [
-                Check(
-                    r,
-                    "SKIP",
-                    f"规则运行出错：{exc!r}",
-                    f"the rule failed to run: {exc!r}",
+                Finding(
+                    kind="audit",
+                    code=r,
+                    status="SKIP",
+                    message_zh=f"规则运行出错：{exc!r}",
+                    message=f"the rule failed to run: {exc!r}",
                 )
                 for r in sorted(ids)
             ]
-        for missing in sorted(ids - {c.rule for c in checks}):  # never a silent skip
+        for missing in sorted(ids - {c.code for c in checks}):  # never a silent skip
             checks.append(
-                Check(
-                    missing,
-                    "SKIP",
-                    "文件中没有本规则适用的数字或文字",
-                    "nothing in the document this rule applies to (no figures printed)",
+                Finding(
+                    kind="audit",
+                    code=missing,
+                    status="SKIP",
+                    message_zh="文件中没有本规则适用的数字或文字",
+                    message="nothing in the document this rule applies to (no figures printed)",
                 )
             )
         for check in checks:
-            check.severity = RULES[check.rule].severity
+            check.severity = RULES[check.code].severity
             if check.status == "FAIL" and check.severity == "warning":
                 check.status = "WARN"
         report.checks.extend(checks)
@@ -262,44 +322,13 @@ def _audit(doc: Document, rules: Iterable[str] | None) -> AuditReport:
 
 def audit_package(package: str | Path) -> AuditReport:
     """Audit a written package (read back into the model with :mod:`opendata.read.datapackage`)."""
-    from opendata.read.datapackage import load_document
-
     return audit_document(load_document(package))
-
-
-def check_record(check: Check) -> dict[str, object]:
-    """A check as plain data (amounts as exact decimal strings), for JSON."""
-
-    def text(value: object) -> str | None:
-        return None if value is None else format(value, "f")
-
-    return {
-        "rule": check.rule,
-        "status": check.status,
-        "severity": check.severity,
-        "table": check.table or None,
-        "row": check.row or None,
-        "column": check.column or None,
-        "file": check.source.file if check.source else None,
-        "line": check.source.line if check.source and check.source.line > 0 else None,
-        "page": check.source.page if check.source else None,
-        "sentence": check.sentence or None,
-        "expected": text(check.expected),
-        "actual": text(check.actual),
-        "difference": text(check.difference),
-        "unit": check.unit or None,
-        "message_zh": check.message_zh,
-        "message_en": check.message_en,
-    }
 
 
 __all__ = [
     "RULES",
     "AuditReport",
-    "CellRef",
-    "Check",
     "Rule",
     "audit_document",
     "audit_package",
-    "check_record",
 ]

@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from opendata.audit.core import (
-    CellRef,
-    Check,
     column_index,
     compare,
     equal_tolerance,
@@ -25,7 +23,7 @@ from opendata.audit.core import (
     to_yuan,
     yuan_tolerance,
 )
-from opendata.model import Document, Table
+from opendata.model import CellRef, Document, Finding, Table
 
 SUMMARY = ("budget_summary", "final_summary")
 FISCAL = ("fiscal_summary", "final_fiscal_summary")
@@ -67,7 +65,7 @@ def _pair(
     what_en: str,
     severity: str = "error",
     parts: int = 1,
-) -> Check:
+) -> Finding:
     (ia, ta, ra, ca, va), (ib, tb, rb, cb, vb) = a, b
     if ta.unit != tb.unit:
         va2, vb2 = to_yuan(va, ta.unit), to_yuan(vb, tb.unit)
@@ -96,7 +94,7 @@ def _pair(
     )
 
 
-def summary_totals(doc: Document) -> Iterator[Check]:
+def summary_totals(doc: Document) -> Iterator[Finding]:
     """收支总表 本年收入合计 / 本年支出合计 against the 收入总表 and 支出总表 totals."""
     ran = False
     for summary_kinds, income_kinds, expenditure_kinds in ((SUMMARY, INCOME, EXPENDITURE),):
@@ -151,7 +149,7 @@ def summary_totals(doc: Document) -> Iterator[Check]:
 
 def _class_rows(
     si: int, summary: Table, column: str, ti: int, table: Table, table_column: str
-) -> Iterator[Check]:
+) -> Iterator[Finding]:
     """Functional classes printed by name in a summary against the class rows of a table."""
     lab = column_index(summary, "expenditure_item")
     j = column_index(summary, column)
@@ -178,7 +176,7 @@ def _class_rows(
         )
 
 
-def fiscal_general(doc: Document) -> Iterator[Check]:
+def fiscal_general(doc: Document) -> Iterator[Finding]:
     """财政拨款收支总表's 一般公共预算 column against the 一般公共预算财政拨款支出表."""
     ran = False
     fiscal, general = _first(doc, FISCAL), _first(doc, GENERAL)
@@ -200,7 +198,7 @@ def fiscal_general(doc: Document) -> Iterator[Check]:
             )
         for check in _class_rows(fi, ftable, "general_budget", gi, gtable, "total"):
             ran = True
-            check.rule = "X-FISCAL-GENERAL"
+            check.code = "X-FISCAL-GENERAL"
             yield check
     if not ran:
         yield skip(
@@ -210,7 +208,7 @@ def fiscal_general(doc: Document) -> Iterator[Check]:
         )
 
 
-def basic_total(doc: Document) -> Iterator[Check]:
+def basic_total(doc: Document) -> Iterator[Finding]:
     """The 基本支出 table's total against the 基本支出 column of the expenditure tables."""
     ran = False
     basic = _first(doc, BASIC)
@@ -272,7 +270,7 @@ def _codes(table: Table, column: str) -> dict[str, tuple[int, Decimal]]:
     }
 
 
-def code_mirror(doc: Document) -> Iterator[Check]:
+def code_mirror(doc: Document) -> Iterator[Finding]:
     """In a budget, each functional code's income equals its expenditure (收入总表 = 支出总表)."""
     if doc.kind == "决算":
         yield skip(
@@ -312,11 +310,13 @@ def code_mirror(doc: Document) -> Iterator[Check]:
         else:
             table, (i, v) = (itable, icodes[code]) if code in icodes else (etable, ecodes[code])
             other = etable if code in icodes else itable
-            yield Check(
-                "X-CODE-MIRROR",
-                "FAIL",
-                f"科目 {code} 在《{table.title}》列示 {fmt(v)}，《{other.title}》中没有",
-                f"code {code} has {fmt(v)} in {table.title} and is missing from {other.title}",
+            yield Finding(
+                kind="audit",
+                code="X-CODE-MIRROR",
+                status="FAIL",
+                message_zh=f"科目 {code} 在《{table.title}》列示 {fmt(v)}，《{other.title}》中没有",
+                message=f"code {code} has {fmt(v)} in {table.title} and is missing from "
+                f"{other.title}",
                 table=table.title,
                 row=code,
                 column="合计",
@@ -327,7 +327,7 @@ def code_mirror(doc: Document) -> Iterator[Check]:
             )
 
 
-def code_subset(doc: Document) -> Iterator[Check]:
+def code_subset(doc: Document) -> Iterator[Finding]:
     """A fund's spending on a code cannot exceed the department's total spending on it."""
     ran = False
     whole = _first(doc, EXPENDITURE)
@@ -351,12 +351,13 @@ def code_subset(doc: Document) -> Iterator[Check]:
             for code, (i, v) in sorted(_codes(ptable, "total").items()):
                 if code not in wcodes:
                     ran = True
-                    yield Check(
-                        "X-CODE-SUBSET",
-                        "FAIL",
-                        f"科目 {code} 在《{ptable.title}》列示 {fmt(v)}，"
+                    yield Finding(
+                        kind="audit",
+                        code="X-CODE-SUBSET",
+                        status="FAIL",
+                        message_zh=f"科目 {code} 在《{ptable.title}》列示 {fmt(v)}，"
                         f"但《{wtable.title}》中没有该科目",
-                        f"code {code} has {fmt(v)} in {ptable.title} but is missing from "
+                        message=f"code {code} has {fmt(v)} in {ptable.title} but is missing from "
                         f"{wtable.title}",
                         table=ptable.title,
                         row=code,
@@ -418,7 +419,7 @@ _FUNDS = (
 )
 
 
-def fund_tables(doc: Document) -> Iterator[Check]:
+def fund_tables(doc: Document) -> Iterator[Finding]:
     """The fiscal summary's 政府性基金 / 国有资本经营 column against the fund's own table
     (a blank column with a filled table, or the reverse, is an error)."""
     ran = False
@@ -437,11 +438,12 @@ def fund_tables(doc: Document) -> Iterator[Check]:
             printed = t[1] if t else None
             ran = True
             if stated is None and printed is None:
-                yield Check(
-                    "X-FUND-TABLES",
-                    "PASS",
-                    f"{zh}：收支总表与《{table.title}》均无数",
-                    f"{zh}: neither the fiscal summary nor {table.title} holds an amount",
+                yield Finding(
+                    kind="audit",
+                    code="X-FUND-TABLES",
+                    status="PASS",
+                    message_zh=f"{zh}：收支总表与《{table.title}》均无数",
+                    message=f"{zh}: neither the fiscal summary nor {table.title} holds an amount",
                     table=table.title,
                 )
             elif stated is not None and t is not None:
@@ -455,12 +457,15 @@ def fund_tables(doc: Document) -> Iterator[Check]:
             else:
                 has = ftable.title if stated is not None else table.title
                 empty = table.title if stated is not None else ftable.title
-                yield Check(
-                    "X-FUND-TABLES",
-                    "FAIL",
-                    f"{zh}：《{has}》列有 {fmt(stated if stated is not None else printed)}，"
+                yield Finding(
+                    kind="audit",
+                    code="X-FUND-TABLES",
+                    status="FAIL",
+                    message_zh=f"{zh}：《{has}》列有 "
+                    f"{fmt(stated if stated is not None else printed)}，"
                     f"《{empty}》却无数",
-                    f"{zh}: {has} holds {fmt(stated if stated is not None else printed)} and "
+                    message=f"{zh}: {has} holds {fmt(stated if stated is not None else printed)} "
+                    f"and "
                     f"{empty} holds nothing",
                     table=table.title,
                     actual=stated if stated is not None else printed,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from opendata.audit.core import CellRef, Check, norm, skip
-from opendata.model import Document
+from opendata.audit.core import norm, skip
+from opendata.model import CellRef, Document, Finding
 
 #: Functional class names by edition: code -> [(first year, last year, name)].
 CLASS_NAMES: dict[str, list[tuple[int, int, str]]] = {
@@ -34,7 +34,7 @@ def _name(label: str | None) -> str:
     return re.sub(r"[（(].*?[)）]$", "", norm(label))
 
 
-def names_agree(doc: Document) -> Iterator[Check]:
+def names_agree(doc: Document) -> Iterator[Finding]:
     """A code has one name across the document's tables."""
     seen: dict[tuple[str, str], tuple[str, str, int, int]] = {}
     ran = False
@@ -54,11 +54,14 @@ def names_agree(doc: Document) -> Iterator[Check]:
                 continue
             ran = True
             first, title, fi, frow = seen[key]
-            yield Check(
-                "C-NAMES",
-                "PASS" if first == name else "FAIL",
-                f"科目 {row.code} 在《{title}》名为“{first}”，在《{table.title}》名为“{name}”",
-                f"code {row.code} is named {first!r} in {title} and {name!r} in {table.title}",
+            yield Finding(
+                kind="audit",
+                code="C-NAMES",
+                status="PASS" if first == name else "FAIL",
+                message_zh=f"科目 {row.code} 在《{title}》名为“{first}”，"
+                f"在《{table.title}》名为“{name}”",
+                message=f"code {row.code} is named {first!r} in {title} and {name!r} in "
+                f"{table.title}",
                 table=table.title,
                 row=row.code,
                 source=row.source,
@@ -68,7 +71,7 @@ def names_agree(doc: Document) -> Iterator[Check]:
         yield skip("C-NAMES", "没有在两张表中都出现的科目", "no code appears in two tables")
 
 
-def edition(doc: Document) -> Iterator[Check]:
+def edition(doc: Document) -> Iterator[Finding]:
     """A functional class name is the one of the classification edition of the year."""
     if doc.year is None:
         yield skip("C-EDITION", "文件年度未知", "the document's year is unknown")
@@ -85,11 +88,12 @@ def edition(doc: Document) -> Iterator[Check]:
                 continue
             ran = True
             name = _name(row.label)
-            yield Check(
-                "C-EDITION",
-                "PASS" if name == current[0] else "FAIL",
-                f"{doc.year}年科目 {row.code} 应为“{current[0]}”，表中为“{name}”",
-                f"in {doc.year} class {row.code} is named {current[0]!r}; the table prints "
+            yield Finding(
+                kind="audit",
+                code="C-EDITION",
+                status="PASS" if name == current[0] else "FAIL",
+                message_zh=f"{doc.year}年科目 {row.code} 应为“{current[0]}”，表中为“{name}”",
+                message=f"in {doc.year} class {row.code} is named {current[0]!r}; the table prints "
                 f"{name!r}",
                 table=table.title,
                 row=row.code,
@@ -104,7 +108,7 @@ def edition(doc: Document) -> Iterator[Check]:
         )
 
 
-def parents(doc: Document) -> Iterator[Check]:
+def parents(doc: Document) -> Iterator[Finding]:
     """Every 款 has its 类 and every 项 its 款 in the same table; no code twice in a table."""
     ran = False
     for index, table in enumerate(doc.tables):
@@ -118,11 +122,13 @@ def parents(doc: Document) -> Iterator[Check]:
             if not row.code:
                 continue
             if row.parent_code and row.parent_code not in present:
-                yield Check(
-                    "C-PARENTS",
-                    "FAIL",
-                    f"《{table.title}》科目 {row.code} 的上级科目 {row.parent_code} 未列示",
-                    f"{table.title}: the parent {row.parent_code} of code {row.code} "
+                yield Finding(
+                    kind="audit",
+                    code="C-PARENTS",
+                    status="FAIL",
+                    message_zh=f"《{table.title}》科目 {row.code} 的上级科目 {row.parent_code} "
+                    f"未列示",
+                    message=f"{table.title}: the parent {row.parent_code} of code {row.code} "
                     "is not printed",
                     table=table.title,
                     row=row.code,
@@ -131,21 +137,25 @@ def parents(doc: Document) -> Iterator[Check]:
                 )
             if codes.count(row.code) > 1 and row.code not in counted:
                 counted.add(row.code)
-                yield Check(
-                    "C-PARENTS",
-                    "FAIL",
-                    f"《{table.title}》科目 {row.code} 重复列示 {codes.count(row.code)} 次",
-                    f"{table.title}: code {row.code} is printed {codes.count(row.code)} times",
+                yield Finding(
+                    kind="audit",
+                    code="C-PARENTS",
+                    status="FAIL",
+                    message_zh=f"《{table.title}》科目 {row.code} 重复列示 {codes.count(row.code)} "
+                    f"次",
+                    message=f"{table.title}: code {row.code} is printed {codes.count(row.code)} "
+                    f"times",
                     table=table.title,
                     row=row.code,
                     source=row.source,
                     cells=(CellRef(index, i, "code"),),
                 )
-        yield Check(
-            "C-PARENTS",
-            "PASS",
-            f"《{table.title}》科目层级已核对",
-            f"{table.title}: parents and duplicates checked",
+        yield Finding(
+            kind="audit",
+            code="C-PARENTS",
+            status="PASS",
+            message_zh=f"《{table.title}》科目层级已核对",
+            message=f"{table.title}: parents and duplicates checked",
             table=table.title,
         )
     if not ran:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from opendata.audit.core import Check, skip
+from opendata.audit.core import skip
 from opendata.audit.text import sentences
 from opendata.kinds.catalogue import KINDS_BY_KEY
-from opendata.model import Document
+from opendata.model import Document, Finding
 
 #: The standard tables of a disclosure, as groups of interchangeable kinds.
 REQUIRED: dict[str, list[tuple[str, tuple[str, ...]]]] = {
@@ -57,7 +57,7 @@ def _names_fund(text: str) -> bool:
     return any(re.search(p, text) for p, _ in FUND_OF.values())
 
 
-def required_tables(doc: Document) -> Iterator[Check]:
+def required_tables(doc: Document) -> Iterator[Finding]:
     """The standard tables of the document's kind are all there."""
     if not doc.tables:
         yield skip(
@@ -69,16 +69,17 @@ def required_tables(doc: Document) -> Iterator[Check]:
     kinds = {t.kind for t in doc.tables}
     for title, group in REQUIRED.get(doc.kind or "预算", REQUIRED["预算"]):
         present = bool(kinds & set(group))
-        yield Check(
-            "P-TABLES",
-            "PASS" if present else "FAIL",
-            f"缺少{title}" if not present else f"{title}已公开",
-            f"the {title} is missing" if not present else f"{title} is present",
+        yield Finding(
+            kind="audit",
+            code="P-TABLES",
+            status="PASS" if present else "FAIL",
+            message_zh=f"缺少{title}" if not present else f"{title}已公开",
+            message=f"the {title} is missing" if not present else f"{title} is present",
             table=title,
         )
 
 
-def empty_tables(doc: Document) -> Iterator[Check]:
+def empty_tables(doc: Document) -> Iterator[Finding]:
     """An empty fund or “三公” table carries a note naming its own fund."""
     ran = False
     for table in doc.tables:
@@ -113,12 +114,20 @@ def empty_tables(doc: Document) -> Iterator[Check]:
             status = "FAIL"
             zh = f"《{table.title}》为空表，没有说明无{fund}安排的注释"
             en = f"{table.title} is empty and has no note saying there is no {fund} spending"
-        yield Check("P-EMPTY-NOTE", status, zh, en, table=table.title, source=table.source)
+        yield Finding(
+            kind="audit",
+            code="P-EMPTY-NOTE",
+            status=status,
+            message_zh=zh,
+            message=en,
+            table=table.title,
+            source=table.source,
+        )
     if not ran:
         yield skip("P-EMPTY-NOTE", "没有空表", "no empty fund or “三公” table")
 
 
-def units(doc: Document) -> Iterator[Check]:
+def units(doc: Document) -> Iterator[Finding]:
     """Every table with amounts states its unit (元 / 万元)."""
     ran = False
     for table in doc.tables:
@@ -129,11 +138,13 @@ def units(doc: Document) -> Iterator[Check]:
         if not amounts:
             continue
         ran = True
-        yield Check(
-            "P-UNITS",
-            "PASS" if table.unit else "FAIL",
-            f"《{table.title}》" + ("单位：" + table.unit if table.unit else "未标明金额单位"),
-            f"{table.title}: " + (f"unit {table.unit}" if table.unit else "no unit stated"),
+        yield Finding(
+            kind="audit",
+            code="P-UNITS",
+            status="PASS" if table.unit else "FAIL",
+            message_zh=f"《{table.title}》"
+            + ("单位：" + table.unit if table.unit else "未标明金额单位"),
+            message=f"{table.title}: " + (f"unit {table.unit}" if table.unit else "no unit stated"),
             table=table.title,
             source=table.source,
         )
@@ -141,38 +152,41 @@ def units(doc: Document) -> Iterator[Check]:
         yield skip("P-UNITS", "没有金额表", "no table with amounts")
 
 
-def contents(doc: Document) -> Iterator[Check]:
+def contents(doc: Document) -> Iterator[Finding]:
     """Every table the contents (目录) list is in the document."""
     missing = [f for f in doc.findings if f.code == "missing-table"]
     for f in missing:
-        yield Check(
-            "P-CONTENTS",
-            "FAIL",
-            f"目录列有“{f.text.strip()}”，但文件中没有该表",
-            f"the contents list {f.text.strip()!r} but the document has no such table",
+        yield Finding(
+            kind="audit",
+            code="P-CONTENTS",
+            status="FAIL",
+            message_zh=f"目录列有“{f.text.strip()}”，但文件中没有该表",
+            message=f"the contents list {f.text.strip()!r} but the document has no such table",
             source=f.source,
             sentence=f.text,
         )
     if not missing:
-        yield Check(
-            "P-CONTENTS",
-            "PASS",
-            "目录所列表格均已找到（或没有目录）",
-            "every table the contents list was found (or there are no contents)",
+        yield Finding(
+            kind="audit",
+            code="P-CONTENTS",
+            status="PASS",
+            message_zh="目录所列表格均已找到（或没有目录）",
+            message="every table the contents list was found (or there are no contents)",
         )
 
 
-def placeholders(doc: Document) -> Iterator[Check]:
+def placeholders(doc: Document) -> Iterator[Finding]:
     """No template placeholder (XX, ××, 待填写 …) is left in the text or the tables."""
     found = False
     for sentence in sentences(doc):
         if marks := sorted({m.group(0) for m in PLACEHOLDER.finditer(sentence.text)}):
             found = True
-            yield Check(
-                "P-PLACEHOLDERS",
-                "FAIL",
-                f"模板占位符“{'”“'.join(marks)}”未替换",
-                f"template placeholder {', '.join(marks)} left in the text",
+            yield Finding(
+                kind="audit",
+                code="P-PLACEHOLDERS",
+                status="FAIL",
+                message_zh=f"模板占位符“{'”“'.join(marks)}”未替换",
+                message=f"template placeholder {', '.join(marks)} left in the text",
                 source=sentence.source,
                 sentence=sentence.text,
             )
@@ -182,14 +196,21 @@ def placeholders(doc: Document) -> Iterator[Check]:
         ]:
             if marks := sorted({m.group(0) for m in PLACEHOLDER.finditer(text)}):
                 found = True
-                yield Check(
-                    "P-PLACEHOLDERS",
-                    "FAIL",
-                    f"《{table.title}》中模板占位符“{'”“'.join(marks)}”未替换",
-                    f"template placeholder {', '.join(marks)} left in {table.title}",
+                yield Finding(
+                    kind="audit",
+                    code="P-PLACEHOLDERS",
+                    status="FAIL",
+                    message_zh=f"《{table.title}》中模板占位符“{'”“'.join(marks)}”未替换",
+                    message=f"template placeholder {', '.join(marks)} left in {table.title}",
                     table=table.title,
                     row=text,
                     source=source,
                 )
     if not found:
-        yield Check("P-PLACEHOLDERS", "PASS", "没有模板占位符", "no template placeholder")
+        yield Finding(
+            kind="audit",
+            code="P-PLACEHOLDERS",
+            status="PASS",
+            message_zh="没有模板占位符",
+            message="no template placeholder",
+        )

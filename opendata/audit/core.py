@@ -1,11 +1,12 @@
-"""The audit's data: rules, checks and the report, and the helpers every rule uses.
+"""The audit's data: rules and the report, and the helpers every rule uses.
 
 A :class:`Rule` has an id, a group, a severity and a function that looks at a
-:class:`~opendata.model.Document` and yields :class:`Check` results. A check is ``PASS``,
-``FAIL``, ``WARN`` (a failed warning-level rule) or ``SKIP`` (the rule could not run here, and
-says why). A check carries where it looked (table, row, column, or file, line and sentence),
-the expected and actual values in the printed unit, and a message in Chinese and English.
-Findings are data: nothing here raises on a failed check.
+:class:`~opendata.model.Document` and yields its checks: :class:`~opendata.model.Finding` of
+kind ``"audit"`` with the rule's id as ``code``. A check is ``PASS``, ``FAIL``, ``WARN`` (a
+failed warning-level rule) or ``SKIP`` (the rule could not run here, and says why). A check
+carries where it looked (table, row, column, or file, line and sentence), the expected and
+actual values in the printed unit, and a message in Chinese and English. Findings are data:
+nothing here raises on a failed check.
 
 Tolerances: amounts printed rounded (万元 with two decimals, rounded from 元) may differ from
 the sum of their rounded parts; the audit allows one unit of the last printed place per
@@ -20,48 +21,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from opendata.model import UNIT_TO_YUAN, Document, Row, Source, Table
+from opendata.model import UNIT_TO_YUAN, Document, Finding, Row, Source, Table
 
 STATUSES = ("PASS", "FAIL", "WARN", "SKIP")
-
-
-@dataclass(frozen=True)
-class CellRef:
-    """One table cell: the table's index in the document, the row's index, the column name."""
-
-    table: int
-    row: int
-    column: str
-
-
-@dataclass
-class Check:
-    """One result of one rule."""
-
-    rule: str
-    status: str
-    message_zh: str
-    message_en: str
-    severity: str = "error"
-    table: str = ""  # printed table title
-    row: str = ""  # code or label of the row
-    column: str = ""  # column concept or header
-    source: Source | None = None
-    sentence: str = ""
-    expected: Decimal | None = None
-    actual: Decimal | None = None
-    unit: str = ""
-    cells: tuple[CellRef, ...] = ()
-
-    @property
-    def difference(self) -> Decimal | None:
-        if self.expected is None or self.actual is None:
-            return None
-        return self.actual - self.expected
-
-    @property
-    def finding(self) -> bool:
-        return self.status != "PASS"
 
 
 @dataclass(frozen=True)
@@ -73,21 +35,21 @@ class Rule:
     severity: str  # error | warning
     title_zh: str
     title_en: str
-    run: Callable[[Document], Iterable[Check]]
+    run: Callable[[Document], Iterable[Finding]]
 
 
 @dataclass
 class AuditReport:
     """Every check of every rule on one document."""
 
-    checks: list[Check] = field(default_factory=list)
+    checks: list[Finding] = field(default_factory=list)
 
     @property
-    def findings(self) -> list[Check]:
+    def findings(self) -> list[Finding]:
         return [c for c in self.checks if c.finding]
 
     @property
-    def errors(self) -> list[Check]:
+    def errors(self) -> list[Finding]:
         return [c for c in self.checks if c.status == "FAIL"]
 
     def counts(self) -> dict[str, int]:
@@ -172,8 +134,8 @@ def where(table: Table, row: Row | None = None) -> Source:
     return row.source if row is not None else table.source
 
 
-def skip(rule: str, zh: str, en: str) -> Check:
-    return Check(rule, "SKIP", zh, en)
+def skip(rule: str, zh: str, en: str) -> Finding:
+    return Finding(kind="audit", code=rule, status="SKIP", message_zh=zh, message=en)
 
 
 def compare(
@@ -186,15 +148,16 @@ def compare(
     zh: str,
     en: str,
     **location: object,
-) -> Check:
+) -> Finding:
     """A PASS or a FAIL/WARN (by severity) for ``actual`` against ``expected``."""
     ok = abs(actual - expected) <= tolerance
     status = "PASS" if ok else ("FAIL" if severity == "error" else "WARN")
-    return Check(
-        rule,
-        status,
-        zh,
-        en,
+    return Finding(
+        kind="audit",
+        code=rule,
+        status=status,
+        message_zh=zh,
+        message=en,
         severity=severity,
         expected=expected,
         actual=actual,

@@ -8,9 +8,8 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from opendata.audit.core import Check
 from opendata.audit.text import joined, sentences, source_at
-from opendata.model import Document
+from opendata.model import Document, Finding
 
 _DOUBLED = re.compile(r"([，。；：、！？])\1(?!\1)|[，。；：、][，。；：、]")
 _WORDS = re.compile(r"(预算|决算|财政拨款|支出|收入|项目|单位|部门|经费|的|了)\1")
@@ -19,13 +18,20 @@ _ASCII_COMMA = re.compile(r"[\u4e00-\u9fff],\s*\d|\d,[\u4e00-\u9fff]")
 _SHARE = re.compile(r"占[^，。；]{0,20}?(\d+(?:\.\d+)?)\s*[%％]")
 
 
-def _warn(rule: str, zh: str, en: str, sentence) -> Check:  # type: ignore[no-untyped-def]
-    return Check(
-        rule, "WARN", zh, en, severity="warning", source=sentence.source, sentence=sentence.text
+def _warn(rule: str, zh: str, en: str, sentence) -> Finding:  # type: ignore[no-untyped-def]
+    return Finding(
+        kind="audit",
+        code=rule,
+        status="WARN",
+        message_zh=zh,
+        message=en,
+        severity="warning",
+        source=sentence.source,
+        sentence=sentence.text,
     )
 
 
-def text_quality(doc: Document) -> Iterator[Check]:
+def text_quality(doc: Document) -> Iterator[Finding]:
     found = {"Q-PUNCTUATION": 0, "Q-BRACKETS": 0, "Q-WORDS": 0, "Q-SHARES": 0}
     for sentence in sentences(doc):
         text = sentence.text
@@ -66,11 +72,12 @@ def text_quality(doc: Document) -> Iterator[Check]:
         for m in _DOUBLED.finditer(re.sub(r"[.…。]{3,}|…+", lambda x: " " * len(x[0]), text)):
             found["Q-PUNCTUATION"] += 1
             where = source_at(offsets, m.start(), section.source)
-            yield Check(
-                "Q-PUNCTUATION",
-                "WARN",
-                f"标点重复“{m.group(0)}”",
-                f"doubled punctuation {m.group(0)!r}",
+            yield Finding(
+                kind="audit",
+                code="Q-PUNCTUATION",
+                status="WARN",
+                message_zh=f"标点重复“{m.group(0)}”",
+                message=f"doubled punctuation {m.group(0)!r}",
                 severity="warning",
                 source=where,
                 sentence=text[max(0, m.start() - 30) : m.end() + 10],
@@ -80,22 +87,31 @@ def text_quality(doc: Document) -> Iterator[Check]:
         for left, right in _PAIRS:
             if whole.count(left) != whole.count(right):
                 found["Q-BRACKETS"] += 1
-                yield Check(
-                    "Q-BRACKETS",
-                    "WARN",
-                    f"“{left}{right}”不成对"
+                yield Finding(
+                    kind="audit",
+                    code="Q-BRACKETS",
+                    status="WARN",
+                    message_zh=f"“{left}{right}”不成对"
                     f"（{whole.count(left)} 个{left}，{whole.count(right)} 个{right}）",
-                    f"unbalanced {left}{right}: {whole.count(left)} against {whole.count(right)}",
+                    message=f"unbalanced {left}{right}: {whole.count(left)} against "
+                    f"{whole.count(right)}",
                     severity="warning",
                     source=section.source,
                     sentence=(section.heading + " " + section.text)[:120],
                 )
     for rule, count in found.items():
         if not count:
-            yield Check(rule, "PASS", "未发现问题", "nothing found", severity="warning")
+            yield Finding(
+                kind="audit",
+                code=rule,
+                status="PASS",
+                message_zh="未发现问题",
+                message="nothing found",
+                severity="warning",
+            )
 
 
-def full_stops(doc: Document) -> Iterator[Check]:
+def full_stops(doc: Document) -> Iterator[Finding]:
     """A section's text ends with a closing punctuation mark."""
     ran = False
     for section in doc.sections:
@@ -105,14 +121,23 @@ def full_stops(doc: Document) -> Iterator[Check]:
         ran = True
         last = text[-1]
         ok = last in "。！？；：”）)》…" or text.endswith(("如下", "见下表"))
-        yield Check(
-            "Q-FULL-STOP",
-            "PASS" if ok else "WARN",
-            "段落以句号结束" if ok else f"段落末尾缺少句号：“…{text[-20:]}”",
-            "paragraph closed" if ok else f"paragraph without a closing full stop: …{text[-20:]!r}",
+        yield Finding(
+            kind="audit",
+            code="Q-FULL-STOP",
+            status="PASS" if ok else "WARN",
+            message_zh="段落以句号结束" if ok else f"段落末尾缺少句号：“…{text[-20:]}”",
+            message="paragraph closed"
+            if ok
+            else f"paragraph without a closing full stop: …{text[-20:]!r}",
             severity="warning",
             source=section.lines[-1] if section.lines else section.source,
             sentence=text[-60:],
         )
     if not ran:
-        yield Check("Q-FULL-STOP", "SKIP", "没有成段的说明文字", "no narrative paragraph")
+        yield Finding(
+            kind="audit",
+            code="Q-FULL-STOP",
+            status="SKIP",
+            message_zh="没有成段的说明文字",
+            message="no narrative paragraph",
+        )

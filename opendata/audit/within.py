@@ -10,19 +10,10 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from opendata.audit.core import (
-    CellRef,
-    Check,
-    column_index,
-    compare,
-    fmt,
-    norm,
-    skip,
-    sum_tolerance,
-    tables_of,
-)
+from opendata.audit.core import column_index, compare, fmt, norm, skip, sum_tolerance, tables_of
+from opendata.audit.rows import label_column, three_public_rows
 from opendata.audit.sums import check_sums
-from opendata.model import Document, Row, Table
+from opendata.model import CellRef, Document, Finding, Row, Table
 
 CODED = (
     "income",
@@ -111,7 +102,7 @@ def _row_name(row: Row) -> str:
     return row.code or row.label or ""
 
 
-def hierarchy(doc: Document) -> Iterator[Check]:
+def hierarchy(doc: Document) -> Iterator[Finding]:
     """合计 = Σ类, 类 = Σ款, 款 = Σ项 in every coded table and every amount column."""
     ran = False
     for index, table in tables_of(doc, *CODED):
@@ -150,7 +141,7 @@ def hierarchy(doc: Document) -> Iterator[Check]:
         )
 
 
-def row_parts(doc: Document) -> Iterator[Check]:
+def row_parts(doc: Document) -> Iterator[Finding]:
     """A row's total equals the sum of its parts (合计 = 基本支出 + 项目支出, …)."""
     ran = False
     for index, table in enumerate(doc.tables):
@@ -197,7 +188,7 @@ def _economic_total(table: Table, prefix: str, j: int) -> Decimal | None:
     return None if row is None else row.cells[j].value
 
 
-def personnel_public(doc: Document) -> Iterator[Check]:
+def personnel_public(doc: Document) -> Iterator[Finding]:
     """人员经费 = 301 + 303 and 公用经费 = 302 + 310 in a basic-expenditure table.
 
     The personnel and running-cost figures are read from the 人员经费 / 公用经费 columns of
@@ -283,23 +274,12 @@ _SIDES = {
 }
 
 
-def _label_of(table: Table, j: int) -> int | None:
-    from opendata.kinds.catalogue import KINDS_BY_KEY
-
-    kind = KINDS_BY_KEY.get(table.kind)
-    spec = next((f for f in kind.fields if f.name == table.columns[j].name), None) if kind else None
-    name = spec.label_field if spec and spec.label_field else None
-    if name is None and kind is not None:
-        name = kind.label_field
-    return column_index(table, name) if name else None
-
-
 def _side(table: Table, j: int) -> str:
     name = table.columns[j].name
     return "income" if name.startswith("income") else "expenditure"
 
 
-def summary_balance(doc: Document) -> Iterator[Check]:
+def summary_balance(doc: Document) -> Iterator[Finding]:
     """收支总表: items sum to 本年合计; 本年合计 + 结转 = 总计; 收入总计 = 支出总计."""
     ran = False
     for index, table in tables_of(doc, *SUMMARIES):
@@ -307,7 +287,7 @@ def summary_balance(doc: Document) -> Iterator[Check]:
         for j, column in enumerate(table.columns):
             if column.kind != "amount" or column.name in ("purpose_amount",):
                 continue
-            lab = _label_of(table, j)
+            lab = label_column(table, j)
             if lab is None:
                 continue
             year_re, grand_re, carry_re = _SIDES[_side(table, j)]
@@ -401,7 +381,7 @@ def summary_balance(doc: Document) -> Iterator[Check]:
         )
 
 
-def final_balance(doc: Document) -> Iterator[Check]:
+def final_balance(doc: Document) -> Iterator[Finding]:
     """决算 fund tables, per row: 年初结转 + 本年收入 = 本年支出 + 年末结转."""
     ran = False
     for index, table in tables_of(doc, "final_gov_fund", "final_soe_capital"):
@@ -444,33 +424,6 @@ def final_balance(doc: Document) -> Iterator[Check]:
 
 # -- “三公” --------------------------------------------------------------------------------------
 
-_TP_ROWS = {
-    "overseas": r"因公出国",
-    "vehicles": r"公务用车购置及运",
-    "vehicle_purchase": r"^(其中[:：])?公务用车购置费$|^购置费$",
-    "vehicle_operation": r"^(其中[:：])?公务用车运行(维护)?费$|^运行(维护)?费$",
-    "reception": r"公务接待",
-    "subtotal": r"三公.{0,2}经费(小计|合计)?$",
-    "meetings": r"^会议费$",
-    "training": r"^培训费$",
-}
-
-
-def _tp_rows(table: Table) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for i, row in enumerate(table.rows):
-        label = norm(row.label)
-        if row.role == "total" and "total" not in found:
-            found["total"] = i
-            continue
-        for key, pattern in _TP_ROWS.items():
-            if key == "overseas" and row.role == "of_which":
-                continue
-            if key not in found and re.search(pattern, label):
-                found[key] = i
-                break
-    return found
-
 
 def _tp_checks(
     index: int,
@@ -478,8 +431,8 @@ def _tp_checks(
     get: dict[str, tuple[Decimal, CellRef, Row]],
     suffix: str,
     column: str = "",
-) -> Iterator[Check]:
-    def one(total: str, parts: tuple[str, ...], zh: str, en: str) -> Iterator[Check]:
+) -> Iterator[Finding]:
+    def one(total: str, parts: tuple[str, ...], zh: str, en: str) -> Iterator[Finding]:
         if total not in get:
             return
         present = [p for p in parts if p in get]
@@ -526,7 +479,7 @@ def _tp_checks(
     )
 
 
-def three_public(doc: Document) -> Iterator[Check]:
+def three_public(doc: Document) -> Iterator[Finding]:
     """“三公” = 出国 + 公车 + 接待 (+ 会议费, 培训费 where printed); 公车 = 购置 + 运行."""
     ran = False
     for index, table in tables_of(doc, *THREE_PUBLIC):
@@ -553,7 +506,7 @@ def three_public(doc: Document) -> Iterator[Check]:
                     ran = True
                     yield from _tp_checks(index, table, get, "")
             continue
-        rows = _tp_rows(table)  # items as rows
+        rows = three_public_rows(table)  # items as rows
         for j, column in enumerate(table.columns):
             if column.kind != "amount":
                 continue
@@ -575,7 +528,7 @@ def three_public(doc: Document) -> Iterator[Check]:
         )
 
 
-def negatives(doc: Document) -> Iterator[Check]:
+def negatives(doc: Document) -> Iterator[Finding]:
     """Amounts in the disclosure tables are not negative (a negative budget is a typo or a
     correction that needs a note)."""
     found = False
@@ -585,12 +538,15 @@ def negatives(doc: Document) -> Iterator[Check]:
                 value = row.cells[j].value
                 if column.kind == "amount" and value is not None and value < 0:
                     found = True
-                    yield Check(
-                        "T-NEGATIVE",
-                        "WARN",
-                        f"《{table.title}》“{_row_name(row)}”{column.concept or column.header} "
+                    yield Finding(
+                        kind="audit",
+                        code="T-NEGATIVE",
+                        status="WARN",
+                        message_zh=f"《{table.title}》“{_row_name(row)}”"
+                        f"{column.concept or column.header} "
                         f"为负数 {fmt(value)}",
-                        f"{table.title}, row {_row_name(row)!r}: negative amount {fmt(value)}",
+                        message=f"{table.title}, row {_row_name(row)!r}: negative amount "
+                        f"{fmt(value)}",
                         severity="warning",
                         table=table.title,
                         row=_row_name(row),
@@ -601,4 +557,11 @@ def negatives(doc: Document) -> Iterator[Check]:
                         cells=(CellRef(index, i, column.name),),
                     )
     if not found:
-        yield Check("T-NEGATIVE", "PASS", "没有负数金额", "no negative amount", severity="warning")
+        yield Finding(
+            kind="audit",
+            code="T-NEGATIVE",
+            status="PASS",
+            message_zh="没有负数金额",
+            message="no negative amount",
+            severity="warning",
+        )

@@ -9,7 +9,7 @@ of documents) and writes the catalogue at the end, as a local run does.
 
 A worker that dies is retried by Dask on another worker (``distributed.scheduler.allowed-
 failures``); a document that keeps killing workers is reported as a
-:class:`~opendata.batch.run.WorkerError` and the others go on.
+:class:`~opendata.errors.WorkerError` and the others go on.
 
 Requires the ``distributed`` extra: ``pip install 'opendata[distributed]'``.
 """
@@ -21,16 +21,10 @@ from itertools import islice
 
 from opendata.batch.convert import ConvertResult
 from opendata.batch.outdir import FileClaims, OutputLock, clean_leftovers
-from opendata.batch.run import Job, Plan, WorkerError, convert_job
-from opendata.errors import OpendataError, OutputError
+from opendata.batch.run import Job, Plan, convert_job
+from opendata.errors import OutputError, SchedulerError, WorkerError
 
 TASKS_PER_THREAD = 2
-
-
-class SchedulerError(OpendataError):
-    """The Dask scheduler cannot be reached, or Dask is not installed."""
-
-    exit_code = 6
 
 
 def _client(address: str, timeout: str):  # type: ignore[no-untyped-def]

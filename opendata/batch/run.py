@@ -35,7 +35,7 @@ from opendata.batch.outdir import (
     clean_leftovers,
 )
 from opendata.batch.plan import Job, Options, Plan, plan
-from opendata.errors import OpendataError, OutputError
+from opendata.errors import OpendataError, OutputError, WorkerError
 from opendata.read.document import read_document
 from opendata.read.lines import sha256_file, source_name
 from opendata.resources import VERSION
@@ -46,7 +46,6 @@ __all__ = [
     "Job",
     "Options",
     "Plan",
-    "WorkerError",
     "convert_job",
     "plan",
     "run",
@@ -55,13 +54,6 @@ __all__ = [
 
 SKIPPED = "skipped: unchanged"
 TASKS_PER_WORKER = 25
-
-
-class WorkerError(OpendataError):
-    """A document could not be converted because of an unexpected error in opendata (a bug)
-    or because its worker process died; the other documents are still converted."""
-
-    exit_code = 7
 
 
 def pages_of(paths: tuple[Path, ...]) -> int:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from opendata.audit import AuditReport, audit_package, check_record
+from opendata.audit import AuditReport, audit_package
 from opendata.cli.main import EXIT_FINDINGS, location
+from opendata.model import finding_record
 from opendata.validate.report import ValidationReport, validate_package
 
 
@@ -30,11 +30,11 @@ def _print_report(report: ValidationReport) -> None:
     )
     for e in report.errors:
         where = e.resource or "package"
-        if e.row is not None:
-            where += f" row {e.row}"
-        if e.field:
-            where += f" field {e.field}"
-        click.echo(f"  {where}: [{e.type}] {e.message}")
+        if e.row_number is not None:
+            where += f" row {e.row_number}"
+        if e.field_name:
+            where += f" field {e.field_name}"
+        click.echo(f"  {where}: [{e.code}] {e.message}")
 
 
 @click.command("validate")
@@ -56,7 +56,9 @@ def validate_command(
     reports = [validate_package(p, shacl=not no_shacl, engine=engine) for p in packages]
     audits = [audit_package(p) for p in packages]
     if as_json:
-        records = [{**asdict(r), "audit": a.counts()} for r, a in zip(reports, audits, strict=True)]
+        records = [
+            {**r.record(), "audit": a.counts()} for r, a in zip(reports, audits, strict=True)
+        ]
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
         for report, audit in zip(reports, audits, strict=True):
@@ -91,9 +93,9 @@ def _print_audit(package: Path, report: AuditReport, show_all: bool, lang: str) 
                 values += f", difference {check.difference}"
             values += f" {check.unit}".rstrip()
             values += ";"
-        message = check.message_en if lang == "en" else check.message_zh
+        message = check.message if lang == "en" else check.message_zh
         click.echo(
-            f"  {check.status:<4} {check.rule:<18} {where}{';' if where else ''}{values} {message}"
+            f"  {check.status:<4} {check.code:<18} {where}{';' if where else ''}{values} {message}"
         )
 
 
@@ -113,7 +115,7 @@ def audit_command(packages: tuple[Path, ...], as_json: bool, show_all: bool, lan
     reports = [(p, audit_package(p)) for p in packages]
     if as_json:
         records = [
-            {"package": str(p), **check_record(c)}
+            {"package": str(p), **finding_record(c)}
             for p, report in reports
             for c in report.checks
             if show_all or c.finding

@@ -19,7 +19,16 @@ from typing import Any
 
 from opendata.errors import InputError
 from opendata.kinds.catalogue import KINDS_BY_KEY
-from opendata.model import Cell, Column, Document, Finding, Row, Section, Source, Table
+from opendata.model import (
+    Cell,
+    Column,
+    Document,
+    Row,
+    Section,
+    Source,
+    Table,
+    finding_from_record,
+)
 
 _BOOKKEEPING = {"row", "line", "page", "role", "code_level", "parent_code", "unit"}
 _CODE_PARTS = {"code_class", "code_category", "code_item"}
@@ -193,13 +202,7 @@ def load_document(package: str | Path) -> Document:
             doc.sections = _sections(root / by_name["sections"]["path"], file)
         if "reader_findings" in by_name:
             doc.findings = [
-                Finding(
-                    raw["code"],
-                    raw["message"],
-                    Source(raw.get("file") or file, int(raw["line"] or 0), _int(raw.get("page"))),
-                    raw.get("text", ""),
-                    raw.get("severity") or "warning",
-                )
+                finding_from_record("reader", raw, file=file)
                 for raw in _rows(root / by_name["reader_findings"]["path"])
             ]
     except (OSError, KeyError, ValueError) as exc:

@@ -34,8 +34,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from opendata.errors import OpendataError, OutputError
-from opendata.sparql.queries import UnknownQueryError, named_queries, named_query
+from opendata.errors import HttpError, OpendataError, OutputError, QueryError, UnknownQueryError
+from opendata.sparql.queries import named_queries, named_query
 from opendata.sparql.results import (
     GRAPH_TYPES,
     MEDIA_TYPES,
@@ -46,7 +46,7 @@ from opendata.sparql.results import (
     plain,
     render,
 )
-from opendata.sparql.store import QueryError, Store
+from opendata.sparql.store import Store
 from opendata.vocab.uris import base_uri
 
 UPDATE = re.compile(
@@ -82,13 +82,6 @@ class EndpointConfig:
     limit: int = 10000  # solutions or triples per answer
     workers: int = 4  # queries running at once
     verbose: bool = False  # log every request to stderr
-
-
-class HttpError(Exception):
-    def __init__(self, status: HTTPStatus, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def _strip_comments(text: str) -> str:

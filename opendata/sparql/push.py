@@ -26,19 +26,13 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from opendata.errors import InputError, OpendataError
+from opendata.errors import InputError, OpendataError, PushError
 from opendata.sparql.store import package_graph
 
 ENV_USER = "OPENDATA_STORE_USER"
 ENV_PASSWORD = "OPENDATA_STORE_PASSWORD"
 ENV_AUTH = "OPENDATA_STORE_AUTH"
 RETRY_STATUS = {408, 429, 500, 502, 503, 504}
-
-
-class PushError(OpendataError):
-    """The external store refused a graph or could not be reached (after the retries)."""
-
-    exit_code = 6
 
 
 @dataclass(frozen=True)

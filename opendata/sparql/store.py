@@ -29,7 +29,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from opendata.errors import InputError, OpendataError, OutputError
+from opendata.errors import InputError, OpendataError, OutputError, QueryError, StoreError
 from opendata.read.lines import sha256_file
 from opendata.resources import toolkit_file
 from opendata.sparql.results import Results, collect
@@ -50,18 +50,6 @@ _SOURCE = ox.NamedNode(_DCT + "source")
 _IDENTIFIER = ox.NamedNode(_DCT + "identifier")
 _MODIFIED = ox.NamedNode(_DCT + "modified")
 _HASH = ox.NamedNode(_DCT + "hasVersion")
-
-
-class StoreError(OpendataError):
-    """The store cannot be opened or read (missing, locked by another process, damaged)."""
-
-    exit_code = 5
-
-
-class QueryError(OpendataError):
-    """A SPARQL query is not valid, or is of a kind this command cannot run."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

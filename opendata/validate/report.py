@@ -6,30 +6,25 @@ checked against the shapes in ``schemas/shapes.ttl`` by :mod:`opendata.validate.
 graph read by pyoxigraph, the shapes checked in Python over its indexes: about 80 times faster)
 or, with
 ``engine="pyshacl"``, by pySHACL, the referee. The result is one :class:`ValidationReport`
-with one :class:`ValidationError` per problem, each with its location.
+with one :class:`~opendata.model.Finding` of kind ``"validation"`` per problem, each with its
+location (resource and row, or graph node and path).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from opendata.errors import InputError
+from opendata.model import Finding, finding_record
+from opendata.resources import shapes_text
+from opendata.validate.shacl import validate_store
+from opendata.validate.tablecheck import check_package, problem
 
 GRAPH = "rdf/graph.ttl"
 GRAPH_NT = "rdf/graph.nt"
 ENGINES = ("fast", "reference")
-
-
-@dataclass(frozen=True)
-class ValidationError:
-    """One problem found, with where it is (resource and row, or graph node and path)."""
-
-    resource: str | None
-    type: str
-    message: str
-    row: int | None = None
-    field: str | None = None
 
 
 @dataclass
@@ -40,9 +35,21 @@ class ValidationReport:
     valid: bool
     resources: int
     rows: int
-    errors: list[ValidationError] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
     triples: int = 0  # in the graph, when there is one
     shacl: bool | None = None  # the graph conforms to the shapes; None when there is no graph
+
+    def record(self) -> dict[str, Any]:
+        """The report as plain data for JSON, each error as its finding's record."""
+        return {
+            "package": self.package,
+            "valid": self.valid,
+            "resources": self.resources,
+            "rows": self.rows,
+            "errors": [finding_record(e) for e in self.errors],
+            "triples": self.triples,
+            "shacl": self.shacl,
+        }
 
 
 def validate_package(
@@ -60,8 +67,6 @@ def validate_package(
     if not descriptor.is_file():
         raise InputError("no datapackage.json here; expected a package folder", path=path)
     if engine == "fast":
-        from opendata.validate.tablecheck import check_package
-
         try:
             fast = check_package(descriptor)
         except (OSError, ValueError) as exc:
@@ -71,7 +76,7 @@ def validate_package(
             fast.valid,
             fast.resources,
             fast.rows,
-            [ValidationError(e.resource, e.type, e.message, e.row, e.field) for e in fast.errors],
+            fast.errors,
         )
     else:
         result = _frictionless(descriptor)
@@ -90,26 +95,24 @@ def _frictionless(descriptor: Path) -> ValidationReport:
     from frictionless import validate  # imported here: it is slow to import
 
     report = validate(str(descriptor))
-    errors = [ValidationError(None, e.type, e.message) for e in report.errors]
+    errors = [problem(None, e.type, e.message) for e in report.errors]
     rows = 0
     for task in report.tasks:
         rows += task.stats.get("rows") or 0
         for error in task.errors:
             errors.append(
-                ValidationError(
+                problem(
                     task.name,
                     error.type,
                     error.message,
-                    getattr(error, "row_number", None),
-                    getattr(error, "field_name", None),
+                    row=getattr(error, "row_number", None),
+                    field=getattr(error, "field_name", None),
                 )
             )
     return ValidationReport(str(descriptor.parent), report.valid, len(report.tasks), rows, errors)
 
 
 def _shapes(package: Path | None) -> str:
-    from opendata.resources import shapes_text
-
     local = package / "schemas" / "shapes.ttl" if package else None
     if local is not None and local.is_file():
         return local.read_text(encoding="utf-8")
@@ -118,7 +121,7 @@ def _shapes(package: Path | None) -> str:
 
 def validate_graph(
     graph_path: Path, package: Path | None = None, *, engine: str = "fast"
-) -> tuple[bool, int, list[ValidationError]]:
+) -> tuple[bool, int, list[Finding]]:
     """Check a package graph (Turtle or N-Triples, by its suffix) against the package's shapes
     (else the toolkit's) with the fast engine or pySHACL."""
     if engine == "fast":
@@ -128,10 +131,8 @@ def validate_graph(
     return _validate_pyshacl(graph_path, package)
 
 
-def _validate_fast(graph_path: Path, shapes: str) -> tuple[bool, int, list[ValidationError]]:
+def _validate_fast(graph_path: Path, shapes: str) -> tuple[bool, int, list[Finding]]:
     import pyoxigraph as ox
-
-    from opendata.validate.shacl import validate_store
 
     nt = graph_path.with_suffix(".nt")
     source, fmt = (nt, ox.RdfFormat.N_TRIPLES) if nt.is_file() else (graph_path, None)
@@ -145,17 +146,13 @@ def _validate_fast(graph_path: Path, shapes: str) -> tuple[bool, int, list[Valid
         raise InputError(f"the graph cannot be parsed: {exc}", path=source) from exc
     violations = validate_store(store, shapes)
     errors = [
-        ValidationError(
-            GRAPH, f"shacl:{v.component}", f"{v.focus.strip('<>')}: {v.message}", field=v.path
-        )
+        problem(GRAPH, f"shacl:{v.component}", f"{v.focus.strip('<>')}: {v.message}", field=v.path)
         for v in violations
     ]
     return not violations, len(store), errors
 
 
-def _validate_pyshacl(
-    graph_path: Path, package: Path | None
-) -> tuple[bool, int, list[ValidationError]]:
+def _validate_pyshacl(graph_path: Path, package: Path | None) -> tuple[bool, int, list[Finding]]:
     import pyshacl
     from rdflib import Graph
     from rdflib.namespace import SH
@@ -175,7 +172,7 @@ def _validate_pyshacl(
         message = results.value(result, SH.resultMessage)
         name = str(component).rsplit("#", 1)[-1] if component is not None else "shacl"
         errors.append(
-            ValidationError(
+            problem(
                 GRAPH,
                 f"shacl:{name}",
                 f"{focus}: {message}",

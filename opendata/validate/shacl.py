@@ -14,10 +14,10 @@ index, and literals are compared as the store keeps them (pyoxigraph writes a va
 ``"01"^^xsd:integer`` as ``"1"``).
 
 It implements exactly the SHACL Core features our shapes use, plus SHACL-AF SPARQL targets, and
-refuses a shapes graph that uses anything else (:class:`UnsupportedShape`), so it can never
-pass a graph by ignoring a constraint. pySHACL stays the referee: ``opendata validate --engine
-pyshacl`` runs it, and the tests check that both give the same results on good and broken
-graphs.
+refuses a shapes graph that uses anything else (:class:`~opendata.errors.UnsupportedShape`), so
+it can never pass a graph by ignoring a constraint. pySHACL stays the referee: ``opendata
+validate --engine pyshacl`` runs it, and the tests check that both give the same results on good
+and broken graphs.
 
 Supported: targets ``sh:targetClass`` (SHACL instances: ``rdf:type/rdfs:subClassOf*``) and
 ``sh:target`` [``sh:SPARQLTarget``]; node constraints ``sh:class``, ``sh:property``, ``sh:or``,
@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from opendata.errors import UnsupportedShape
 from opendata.validate.shapes import (
     COMPONENT,
     RDF,
@@ -46,7 +47,6 @@ from opendata.validate.shapes import (
     XSD_STRING,
     Constraint,
     Shape,
-    UnsupportedShape,
     compile_shapes,
 )
 
@@ -55,7 +55,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Shape",
-    "UnsupportedShape",
     "Violation",
     "compile_shapes",
     "shapes_key",

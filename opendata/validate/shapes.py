@@ -5,7 +5,8 @@ a :class:`Shape`: its targets, its constraints with their arguments made ready f
 (counts as integers, terms in N-Triples syntax, patterns as Python regular expressions that
 match exactly what pyoxigraph's SPARQL ``REGEX`` matches) and the message each violation will
 carry. A shapes graph that uses anything the engine does not implement is refused here, with
-:class:`UnsupportedShape`, before any data is looked at: a constraint is never ignored.
+:class:`~opendata.errors.UnsupportedShape`, before any data is looked at: a constraint is never
+ignored.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from opendata.errors import OpendataError
+from opendata.errors import UnsupportedShape
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -69,10 +70,6 @@ COMPONENT = {
     "or": "OrConstraintComponent",
     "node": "NodeConstraintComponent",
 }
-
-
-class UnsupportedShape(OpendataError):
-    """The shapes use a SHACL feature the fast engine does not implement."""
 
 
 @dataclass(frozen=True)

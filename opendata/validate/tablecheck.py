@@ -23,7 +23,28 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from opendata.validate.report import ValidationError as TableError  # one problem, with where it is
+from opendata.model import Finding
+
+
+def problem(
+    resource: str | None,
+    kind: str,
+    message: str,
+    *,
+    row: int | None = None,
+    field: str | None = None,
+) -> Finding:
+    """One problem found in a package, with where it is: a :class:`~opendata.model.Finding` of
+    kind ``"validation"`` whose code is frictionless's (or SHACL's) error type."""
+    return Finding(
+        kind="validation",
+        code=kind,
+        message=message,
+        severity="error",
+        resource=resource,
+        row_number=row,
+        field_name=field,
+    )
 
 
 @dataclass
@@ -31,7 +52,7 @@ class TableReport:
     valid: bool
     resources: int
     rows: int
-    errors: list[TableError] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -98,7 +119,7 @@ def check_package(descriptor_path: Path) -> TableReport:
     root = descriptor_path.parent
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     errors = [
-        TableError(None, e.get("type", "package-error"), str(e.get("message", e)))
+        problem(None, e.get("type", "package-error"), str(e.get("message", e)))
         for e in Package.metadata_validate(descriptor)
     ]
     resources = descriptor.get("resources", [])
@@ -111,11 +132,11 @@ def check_package(descriptor_path: Path) -> TableReport:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            errors.append(TableError(name, "scheme-error", f"cannot read {path}: {exc}"))
+            errors.append(problem(name, "scheme-error", f"cannot read {path}: {exc}"))
             continue
         if "bytes" in resource and resource["bytes"] != len(data):
             errors.append(
-                TableError(
+                problem(
                     name,
                     "byte-count",
                     f'The data source does not match the expected byte count: "{resource["bytes"]}"'
@@ -128,7 +149,7 @@ def check_package(descriptor_path: Path) -> TableReport:
             actual = hashlib.new(algorithm or "md5", data).hexdigest()
             if actual != digest:
                 errors.append(
-                    TableError(
+                    problem(
                         name,
                         "hash-count",
                         f'The data source does not match the expected hash: "{digest}" is '
@@ -144,7 +165,7 @@ def check_package(descriptor_path: Path) -> TableReport:
             else json.dumps(schema_ref)
         )
         compiled = _compile(schema_text)
-        errors.extend(TableError(name, "schema-error", m) for m in compiled.errors)
+        errors.extend(problem(name, "schema-error", m) for m in compiled.errors)
         rows = _rows(data)
         values, row_numbers = _check_table(name, compiled, rows, errors)
         total_rows += len(row_numbers)
@@ -162,38 +183,38 @@ def check_package(descriptor_path: Path) -> TableReport:
                     continue
                 if key not in known:
                     errors.append(
-                        TableError(
+                        problem(
                             name,
                             "foreign-key",
                             f"Row at position {number} violates the foreign key: for "
                             f'"{", ".join(compiled.names[i] for i in fields)}": values '
                             f'"{", ".join(str(k) for k in key)}" not found in the lookup table',
-                            number,
+                            row=number,
                         )
                     )
     return TableReport(not errors, len(resources), total_rows, errors)
 
 
 def _check_table(
-    name: str, compiled: _Compiled, rows: list[list[str]], errors: list[TableError]
+    name: str, compiled: _Compiled, rows: list[list[str]], errors: list[Finding]
 ) -> tuple[list[list[Any]], list[int]]:
     if not rows:
-        errors.append(TableError(name, "source-error", "the file is empty"))
+        errors.append(problem(name, "source-error", "the file is empty"))
         return [], []
     header, body = rows[0], rows[1:]
     for i, expected in enumerate(compiled.names):
         label = header[i] if i < len(header) else None
         if label is None:
             errors.append(
-                TableError(name, "missing-label", f'missing label "{expected}"', None, expected)
+                problem(name, "missing-label", f'missing label "{expected}"', field=expected)
             )
         elif label != expected:
             kind = "blank-label" if label == "" else "incorrect-label"
             errors.append(
-                TableError(name, kind, f'label "{label}" is not "{expected}"', None, expected)
+                problem(name, kind, f'label "{label}" is not "{expected}"', field=expected)
             )
     for extra in header[len(compiled.names) :]:
-        errors.append(TableError(name, "extra-label", f'extra label "{extra}"', None, extra))
+        errors.append(problem(name, "extra-label", f'extra label "{extra}"', field=extra))
     values: list[list[Any]] = []
     numbers: list[int] = []
     seen_unique: dict[int, dict[Any, int]] = {i: {} for i in compiled.unique}
@@ -203,50 +224,50 @@ def _check_table(
         number = offset + 2  # frictionless counts the header as row 1
         if not any(cell != "" for cell in cells):
             errors.append(
-                TableError(name, "blank-row", f"Row at position {number} is blank", number)
+                problem(name, "blank-row", f"Row at position {number} is blank", row=number)
             )
             if compiled.primary_key:  # frictionless checks the (null) key of a blank row too
                 errors.append(
-                    TableError(
+                    problem(
                         name,
                         "primary-key",
                         f"Row at position {number} violates the primary key",
-                        number,
+                        row=number,
                     )
                 )
             continue
         for extra in range(width, len(cells)):
             errors.append(
-                TableError(
+                problem(
                     name,
                     "extra-cell",
                     f"Row at position {number} has an extra value in field at position {extra + 1}",
-                    number,
+                    row=number,
                 )
             )
         row: list[Any] = []
         for i, reader in enumerate(compiled.readers):
             if i >= len(cells):
                 errors.append(
-                    TableError(
+                    problem(
                         name,
                         "missing-cell",
                         f"Row at position {number} has a missing cell in field "
                         f'"{compiled.names[i]}"',
-                        number,
-                        compiled.names[i],
+                        row=number,
+                        field=compiled.names[i],
                     )
                 )
                 _, notes = reader("")  # a missing cell is null: required still applies
                 if notes and "type" not in notes:
                     errors.append(
-                        TableError(
+                        problem(
                             name,
                             "constraint-error",
                             f'Row at position {number}: field "{compiled.names[i]}": '
                             f"{next(iter(notes.values()))}",
-                            number,
-                            compiled.names[i],
+                            row=number,
+                            field=compiled.names[i],
                         )
                     )
                 row.append(None)
@@ -256,12 +277,12 @@ def _check_table(
                 kind = "type-error" if "type" in notes else "constraint-error"
                 note = notes.get("type") or next(iter(notes.values()))
                 errors.append(
-                    TableError(
+                    problem(
                         name,
                         kind,
                         f'Row at position {number}: field "{compiled.names[i]}": {note}',
-                        number,
-                        compiled.names[i],
+                        row=number,
+                        field=compiled.names[i],
                     )
                 )
             row.append(value)
@@ -270,13 +291,13 @@ def _check_table(
                 continue
             if row[i] in seen:
                 errors.append(
-                    TableError(
+                    problem(
                         name,
                         "unique-error",
                         f'Row at position {number}: field "{compiled.names[i]}" is not unique '
                         f"(also in row {seen[row[i]]})",
-                        number,
-                        compiled.names[i],
+                        row=number,
+                        field=compiled.names[i],
                     )
                 )
             else:
@@ -285,11 +306,11 @@ def _check_table(
             key = tuple(row[i] for i in compiled.primary_key)
             if any(k is None for k in key) or key in seen_key:
                 errors.append(
-                    TableError(
+                    problem(
                         name,
                         "primary-key",
                         f"Row at position {number} violates the primary key",
-                        number,
+                        row=number,
                     )
                 )
             else:

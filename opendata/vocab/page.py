@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, QB, RDF, RDFS
 
 from opendata.resources import toolkit_file
+from opendata.vocab.codelists import codelists_graph
 from opendata.vocab.namespace import VOCAB_URI
 from opendata.vocab.uris import DEFAULT_BASE, examples
 
@@ -123,8 +124,6 @@ def vocabulary_page() -> str:
 
 def write_vocab(directory: Path) -> list[Path]:
     """Write ``README.md`` (the vocabulary page) and ``codelists.ttl`` into ``directory``."""
-    from opendata.vocab.codelists import codelists_graph
-
     directory.mkdir(parents=True, exist_ok=True)
     page = directory / "README.md"
     page.write_text(vocabulary_page(), encoding="utf-8")

@@ -16,8 +16,9 @@ from decimal import Decimal
 
 from opendata.audit import AuditReport
 from opendata.kinds.catalogue import KINDS_BY_KEY
-from opendata.model import Document, Indicator
+from opendata.model import UNIT_TO_YUAN, Document, Indicator
 from opendata.read.lines import mend_spaces
+from opendata.vocab.cofog_alignment import FUNCTIONAL_TO_COFOG, FUNCTIONAL_UNMAPPED
 from opendata.vocab.uris import Minter, base_uri, department_key, key, scheme_uri
 from opendata.write.triples import (
     CNB,
@@ -115,7 +116,6 @@ class _Builder:
 
     def cofog(self, code: str) -> None:
         """A functional class's alignment to COFOG 1999, with its basis (see docs/)."""
-        from opendata.vocab.cofog_alignment import FUNCTIONAL_TO_COFOG, FUNCTIONAL_UNMAPPED
 
         concept = iri(self.mint.concept("functional", code, self.doc.year))
         if code in FUNCTIONAL_TO_COFOG:
@@ -255,11 +255,11 @@ class _Builder:
             uri = iri(f"{self.mint.disclosure}/finding/{n}")
             self.add(uri, RDF.type, CNB.AuditFinding)
             self.add(uri, CNB.findingOf, disclosure)
-            self.add(uri, CNB.auditRule, literal(check.rule))
+            self.add(uri, CNB.auditRule, literal(check.code))
             self.add(uri, CNB.auditStatus, literal(check.status))
             self.add(uri, CNB.severity, literal(check.severity))
             self.add(uri, RDFS.comment, zh_text(check.message_zh))
-            self.add(uri, RDFS.comment, literal(check.message_en, "en"))
+            self.add(uri, RDFS.comment, literal(check.message, "en"))
             for prop, value in (
                 (CNB.expected, check.expected),
                 (CNB.actual, check.actual),
@@ -348,7 +348,6 @@ class _Builder:
         self.add(uri, CNB.sourceLine, integer(ind.source.line))
 
     def procurement(self, projects: dict[str, Plain]) -> None:
-        from opendata.model import UNIT_TO_YUAN
 
         m = self.mint
         for table in self.doc.tables:

@@ -16,7 +16,15 @@ from typing import Any
 
 from opendata.audit import AuditReport
 from opendata.kinds.catalogue import KINDS_BY_KEY
-from opendata.model import NOT_APPLICABLE, UNIT_TO_YUAN, Column, Document, Row, Table
+from opendata.model import (
+    NOT_APPLICABLE,
+    UNIT_TO_YUAN,
+    Column,
+    Document,
+    Row,
+    Table,
+    finding_record,
+)
 from opendata.read.tables import classify_label
 from opendata.write.schemas import Schema
 
@@ -150,30 +158,9 @@ def facts(doc: Document, names: dict[int, str]) -> list[dict[str, str]]:
 
 def audit_rows(report: AuditReport) -> list[dict[str, str]]:
     """The audit resource: one row per check."""
-    rows = []
-    for n, c in enumerate(report.checks, start=1):
-        rows.append(
-            {
-                "check": str(n),
-                "rule": c.rule,
-                "status": c.status,
-                "severity": c.severity,
-                "table": c.table,
-                "row": c.row,
-                "column": c.column,
-                "file": c.source.file if c.source else "",
-                "line": str(c.source.line) if c.source and c.source.line > 0 else "",
-                "page": "" if c.source is None or c.source.page is None else str(c.source.page),
-                "sentence": c.sentence,
-                "expected": decimal_text(c.expected),
-                "actual": decimal_text(c.actual),
-                "difference": decimal_text(c.difference),
-                "unit": c.unit,
-                "message_zh": c.message_zh,
-                "message_en": c.message_en,
-            }
-        )
-    return rows
+    return [
+        {"check": str(n), **finding_record(c, csv=True)} for n, c in enumerate(report.checks, 1)
+    ]
 
 
 def derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
@@ -257,15 +244,7 @@ def derived_rows(doc: Document) -> dict[str, list[dict[str, str]]]:
             for n, s in enumerate(doc.sections, start=1)
         ],
         "reader_findings": [
-            {
-                "finding": str(n),
-                "code": f.code,
-                "severity": f.severity,
-                "message": f.message,
-                "file": f.source.file,
-                **where(f.source),
-                "text": f.text,
-            }
+            {"finding": str(n), **finding_record(f, csv=True)}
             for n, f in enumerate(doc.findings, start=1)
         ],
     }

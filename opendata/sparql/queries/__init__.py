@@ -20,17 +20,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from opendata.errors import OpendataError
+from opendata.errors import UnknownQueryError
 
 FOLDER = Path(__file__).resolve().parent
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPES = ("iri", "gYear", "string", "integer")
-
-
-class UnknownQueryError(OpendataError):
-    """No named query by that name, or a parameter it does not take or cannot read."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
