@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from opendata.audit.across import BASIC, EXPENDITURE, FISCAL, SUMMARY
 from opendata.audit.core import column_index, norm, tables_of
-from opendata.audit.rows import label_column, three_public_rows
+from opendata.audit.row_lookup import label_column, three_public_rows
 from opendata.model import CellRef, Document, Row, Table
 
 Figure = tuple[Decimal, str, str, tuple[CellRef, ...]]  # value, unit, where (zh), cells

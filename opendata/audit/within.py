@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from opendata.audit.core import column_index, compare, fmt, norm, skip, sum_tolerance, tables_of
-from opendata.audit.rows import label_column, three_public_rows
+from opendata.audit.row_lookup import label_column, three_public_rows
 from opendata.audit.sums import check_sums
 from opendata.model import CellRef, Document, Finding, Row, Table
 
