@@ -21,21 +21,19 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from opendata.model import Document, Table
-from opendata.read.document import read_document
-from opendata.read.layout import Char, Segment, find_grids, page_lines
-from opendata.read.lines import Line
-from opendata.read.tables import (
+from opendata.read.cells import (
     CODE_LEVELS,
     CODE_PATTERNS,
-    UNIT_RE,
-    Preamble,
-    TableReader,
     classify_label,
     header_paths,
     looks_like_data,
     parse_number,
-    read_preamble_line,
 )
+from opendata.read.document import read_document
+from opendata.read.layout import Char, Segment, find_grids, page_lines
+from opendata.read.lines import Line
+from opendata.read.preamble import UNIT_RE, Preamble, read_preamble_line
+from opendata.read.tables import TableReader
 
 FULL_WIDTH = str.maketrans("0123456789,.-", "０１２３４５６７８９，．－")
 CJK = "一二三四五六七八九十支出收入合计预算项目经费公共服务财政拨款基本"

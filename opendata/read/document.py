@@ -23,17 +23,11 @@ from opendata.kinds.match import (
 from opendata.kinds.spec import TableKind
 from opendata.model import Document, Finding, OrgUnit, Section, Source, Table
 from opendata.read import prose as narrative
+from opendata.read.generic import amounts_left_as_text, generic_table
 from opendata.read.lines import Line, is_pdf, read_lines, sha256_file, source_name
+from opendata.read.preamble import DEPT_KEY_RE, DEPT_RE, Preamble, read_preamble_line
 from opendata.read.projects import overall_targets, project_title, read_project
-from opendata.read.tables import (
-    DEPT_KEY_RE,
-    DEPT_RE,
-    Preamble,
-    TableReader,
-    amounts_left_as_text,
-    generic_table,
-    read_preamble_line,
-)
+from opendata.read.tables import TableReader
 
 MAX_TITLE = 60
 TABLE_NUMBER_RE = re.compile(

@@ -11,10 +11,6 @@ code hierarchy of the classification (类 → 款 → 项 from the code prefix).
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from opendata.kinds.match import (
     best_kind,
@@ -25,131 +21,29 @@ from opendata.kinds.match import (
 )
 from opendata.kinds.spec import TableKind
 from opendata.model import NOT_APPLICABLE, Cell, Column, Finding, Row, Source, Table
-from opendata.read.lines import Line, mend_spaces
-
-DEPT_RE = re.compile(r"^(\d{3,12})\s+(\S.*)$")
-DEPT_KEY_RE = re.compile(
-    r"^(?:编制单位|部门名称|单位名称|预算单位|编制部门|预算主管部门|主管部门|部门)[:：]\s*"
-    r"(\S.*?)(?:\s*(?:金额)?单位[:：].*)?$"
+from opendata.read.cells import (
+    CODE_LEVELS,
+    CODE_PART_FIELDS,
+    CODE_PATTERNS,
+    NUMBERED_RE,
+    classify_label,
+    header_paths,
+    is_placeholder,
+    looks_like_data,
+    parse_number,
 )
-YEAR_RE = re.compile(r"(?:预算|决算)?年度[:：]\s*(\d{4})?")
-BARE_YEAR_RE = re.compile(r"^(\d{4})\s*年?度?$")
-UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|万元|元)")
-AS_OF_RE = re.compile(r"^截[止至](?:时间|日期)?[:：]\s*(\S+)")
+from opendata.read.generic import type_unknown_columns
+from opendata.read.lines import Line, mend_spaces
+from opendata.read.preamble import (
+    DEPT_KEY_RE,
+    DEPT_RE,
+    UNIT_RE,
+    YEAR_RE,
+    Preamble,
+    read_preamble_line,
+)
+
 NOTE_RE = re.compile(r"^(?:注|备注|说明)\s*\d*\s*[:：]")
-NUMBER_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[-−]?\.\d+$", re.ASCII)
-NUMBERED_RE = re.compile(r"^[一二三四五六七八九十]+[、．.]")
-CODE_PATTERNS = {
-    "functional": re.compile(r"^\d{3}(?:\d{2}){0,2}$"),
-    "economic": re.compile(r"^\d{3}(?:\d{2})?$"),
-}
-CODE_LEVELS = {3: "class", 5: "category", 7: "item"}
-CODE_PART_FIELDS = ("code_class", "code_category", "code_item")
-
-
-@dataclass
-class Preamble:
-    """Department, year, unit and as-of date printed between a title and its header."""
-
-    department_code: str | None = None
-    department: str | None = None  # printed after the code: 203 XX部
-    department_key: str | None = None  # printed after a key: 部门名称：XX部
-    year: int | None = None
-    unit: str | None = None
-    as_of: str | None = None
-
-
-def parse_number(text: str) -> Decimal | None:
-    """A printed amount as Decimal (commas and full-width digits allowed), else None."""
-    clean = unicodedata.normalize("NFKC", text).replace(" ", "").replace("−", "-")
-    if not NUMBER_RE.match(clean):
-        return None
-    try:
-        return Decimal(clean.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
-        return None
-
-
-def classify_label(label: str | None) -> str:
-    """The role a row label gives its row: total, subtotal, of_which or detail."""
-    text = re.sub(r"\s+", "", label or "")
-    if re.fullmatch(r".*(合计|总计)", text):
-        return "total"
-    if text.endswith("小计"):
-        return "subtotal"
-    if re.match(r"^其中[:：]", text):
-        return "of_which"
-    return "detail"
-
-
-def read_preamble_line(line: Line, pre: Preamble, expect_year: bool) -> bool:
-    """Take one preamble line into ``pre``; False when the line is not preamble."""
-    text = line.stripped
-    matched = False
-    if dept := DEPT_KEY_RE.match(text):
-        pre.department_key = dept.group(1).strip()
-        matched = True
-    if unit := UNIT_RE.search(text):
-        pre.unit = unit.group(1)
-        matched = True
-    if year := YEAR_RE.search(text):
-        if year.group(1):
-            pre.year = int(year.group(1))
-        matched = True
-    if as_of := AS_OF_RE.match(text):
-        pre.as_of = as_of.group(1)
-        matched = True
-    if matched:
-        return True
-    if expect_year and (bare := BARE_YEAR_RE.match(text)):
-        pre.year = int(bare.group(1))
-        return True
-    if dept := DEPT_RE.match(text):
-        pre.department_code, pre.department = dept.group(1), dept.group(2).strip()
-        return True
-    return False
-
-
-def looks_like_data(cells: list[str]) -> bool:
-    """Does a row look like a data row (an amount, a code, a numbered item), not a header?"""
-    filled = [c for c in cells if c]
-    if not filled:
-        return False
-    if CODE_PATTERNS["functional"].match(filled[0]) or NUMBERED_RE.match(filled[0]):
-        return True
-    if re.match(r"^\d+[.、．]\D", filled[0]):
-        return True
-    if all(_placeholder(c) for c in filled):
-        return True
-    numbers = [c for c in filled if parse_number(c) is not None]
-    small = all(re.fullmatch(r"\d{1,2}", c) for c in numbers)
-    return bool(numbers) and not (small and len(numbers) == len(filled))
-
-
-def header_paths(rows: list[list[str]], width: int) -> list[str]:
-    """Join header rows into one path per column, filling merged cells from the left."""
-    grid = [[mend_spaces(c) for c in row] + [""] * (width - len(row)) for row in rows]
-    for r in range(len(grid) - 1):
-        below = grid[r + 1 :]
-        for j in range(1, width):
-            if grid[r][j] or not any(b[j] for b in below):
-                continue
-            left = j - 1
-            while left > 0 and not grid[r][left]:
-                left -= 1
-            # inherit only from a cell that itself spans split columns below it, and only
-            # within the span of the cells above both
-            same_parent = all(grid[u][left] == grid[u][j] for u in range(r))
-            if grid[r][left] and any(b[left] for b in below) and same_parent:
-                grid[r][j] = grid[r][left]
-    paths = []
-    for j in range(width):
-        levels: list[str] = []
-        for row in grid:
-            if row[j] and (not levels or levels[-1] != row[j]):
-                levels.append(row[j])
-        paths.append("/".join(levels))
-    return paths
 
 
 class TableReader:
@@ -237,7 +131,7 @@ class TableReader:
             last = k == len(rows) - 1 or looks_like_data(rows[k + 1].cells)
             if filled and filled[0][0] <= 1 and classify_label(filled[0][1]) == "total":
                 rest = [c for n, c in filled[1:]]
-                if all(parse_number(c) is not None or _placeholder(c) for c in rest):
+                if all(parse_number(c) is not None or is_placeholder(c) for c in rest):
                     return self._header_end(rows[:k], i, width, None)
                 gap = len(filled) > 1 and filled[1][0] - filled[0][0] > 1
                 if not last or not gap:
@@ -475,7 +369,7 @@ class TableReader:
             cell = Cell(text)
             if kinds[j] in ("amount", "quantity") and text and text != NOT_APPLICABLE:
                 cell.value = parse_number(text)
-                if cell.value is None and _placeholder(text):
+                if cell.value is None and is_placeholder(text):
                     self.finding(
                         "placeholder",
                         f"placeholder {text!r} instead of an amount (a template?)",
@@ -526,7 +420,7 @@ class TableReader:
             if name not in ("code", *CODE_PART_FIELDS) or not row.cells[j].text:
                 continue
             text = row.cells[j].text
-            if label_at is not None and not row.cells[label_at].text and not _placeholder(text):
+            if label_at is not None and not row.cells[label_at].text and not is_placeholder(text):
                 row.cells[label_at].text, row.cells[j].text = text, ""
         row.label = next(
             (
@@ -561,44 +455,6 @@ class TableReader:
         row.parent_code = code[:-2] if len(code) > 3 else None
 
 
-def _placeholder(text: str) -> bool:
-    return bool(re.fullmatch(r"[…．.·\-—]+", text))
-
-
-def type_unknown_columns(table: Table) -> None:
-    """Columns the kind does not know that hold amounts (by their cells) become amount
-    columns, so that their amounts are typed and become facts like the others."""
-    unknown = [j for j, c in enumerate(table.columns) if not c.known and c.kind == "text"]
-    if not unknown or not table.rows:
-        return
-    grid = [[cell.text for cell in row.cells] for row in table.rows]
-    flags = amount_columns([c.header for c in table.columns], grid, len(table.columns))
-    for j in unknown:
-        if not flags[j]:
-            continue
-        column = table.columns[j]
-        column.kind = "amount"
-        column.concept = column.concept or (column.header.split("/")[-1] or None)
-        for row in table.rows:
-            cell = row.cells[j]
-            if cell.text and cell.text != NOT_APPLICABLE:
-                cell.value = parse_number(cell.text)
-
-
-def amounts_left_as_text(table: Table) -> list[tuple[Row, str]]:
-    """Printed amounts (numbers with a decimal point or thousands separators) in columns
-    that are not amount columns: each would be an amount missing from the facts."""
-    lost = []
-    for j, column in enumerate(table.columns):
-        if column.kind in ("amount", "quantity", "code", "code_part", "seq"):
-            continue
-        for row in table.rows:
-            text = row.cells[j].text
-            if re.search(r"[.,]\d", text) and parse_number(text) is not None:
-                lost.append((row, text))
-    return lost
-
-
 def mark_of_which(table: Table) -> None:
     """Rows after a ``其中：`` row and before the next numbered or total row are 其中 rows too."""
     inside = False
@@ -610,109 +466,3 @@ def mark_of_which(table: Table) -> None:
             inside = False
         elif inside and row.role == "detail":
             row.role = "of_which"
-
-
-_NOT_AMOUNT_HEADER = re.compile(
-    r"(编码|代码|编号|序号|栏次|行次|科目|年度|年份|代码|级次|类|款|项)$"
-)
-
-
-def amount_columns(header: list[str], rows: list[list[str]], width: int) -> list[bool]:
-    """Which columns of an unknown table hold amounts, judged by their cells.
-
-    A column is an amount column when at least one of its cells is a number, every other
-    filled cell is a placeholder or ``-``, its numbers are not classification codes (3, 5 or
-    7 digits without a decimal point in a column of such) and its header does not name a
-    code, a sequence number or a year.
-    """
-    result = []
-    for j in range(width):
-        cells = [r[j] for r in rows if j < len(r) and r[j]]
-        numbers = [c for c in cells if parse_number(c) is not None]
-        others = [c for c in cells if parse_number(c) is None and not _placeholder(c)]
-        head = mend_spaces(header[j]) if j < len(header) else ""
-        codes = numbers and all(re.fullmatch(r"\d{3}(\d{2}){0,2}", c) for c in numbers)
-        small = numbers and all(re.fullmatch(r"\d{1,2}", c) for c in numbers)
-        result.append(
-            bool(numbers)
-            and not others
-            and not (codes and len(numbers) > 1)
-            and not (small and not any("." in c for c in numbers) and len(numbers) == len(rows))
-            and not _NOT_AMOUNT_HEADER.search(head.split("/")[-1] if head else "")
-        )
-    return result
-
-
-def generic_table(
-    lines: list[Line],
-    i: int,
-    file: str,
-    is_title: Callable[[Line], bool],
-    title: str = "",
-    unit: str | None = None,
-) -> tuple[Table, int]:
-    """A run of table rows of no known kind: kept with its amounts typed.
-
-    ``title`` is the printed title found above (or after) the rows, if any; else the line
-    printed just above the rows (when short). The header is the first rows up to the first
-    row that looks like data; columns whose cells are numbers become amount columns (Decimal,
-    in ``unit``), the others text.
-    """
-    if not title:
-        before = next((x for x in reversed(lines[:i]) if not x.blank), None)
-        title = before.stripped if before is not None and not before.is_row else ""
-    if not title or len(title) > 40:
-        title = f"未识别表格（第{lines[i].number}行）"
-    block: list[Line] = []
-    while i < len(lines) and (lines[i].blank or lines[i].is_row):
-        if lines[i].is_row:
-            if block and is_title(lines[i]):
-                break
-            block.append(lines[i])
-        i += 1
-    width = max(len(x.cells) for x in block)
-    head_rows: list[list[str]] = []
-    for line in block[:4]:
-        if looks_like_data(line.cells) or line.cells[0] in ("栏次", "行次"):
-            break
-        head_rows.append(line.cells)
-    if len(head_rows) == len(block):
-        head_rows = head_rows[:1]
-    paths = header_paths(head_rows, width) if head_rows else [""] * width
-    body = [x for x in block[len(head_rows) :] if x.cells[0] not in ("栏次", "行次")]
-    grid = [(x.cells + [""] * width)[:width] for x in body]
-    printed = [j for j in range(width) if paths[j] or any(r[j] for r in grid)]
-    if printed and len(printed) < width:  # a column with nothing printed in it is no column
-        paths = [paths[j] for j in printed]
-        grid = [[r[j] for j in printed] for r in grid]
-        width = len(printed)
-    amounts = amount_columns(paths, grid, width)
-    columns = [
-        Column(
-            f"column_{j + 1}",
-            paths[j],
-            "amount" if amounts[j] else "text",
-            (paths[j].split("/")[-1] or None) if amounts[j] else None,
-            known=False,
-        )
-        for j in range(width)
-    ]
-    source = Source(file, block[0].number, block[0].page)
-    table = Table("generic", title, source, columns, unit=unit if any(amounts) else None)
-    for line, cells_text in zip(body, grid, strict=True):
-        cells = [Cell(text) for text in cells_text]
-        for j, cell in enumerate(cells):
-            if amounts[j] and cell.text and cell.text != NOT_APPLICABLE:
-                cell.value = parse_number(cell.text)
-        row = Row(cells, Source(file, line.number, line.page))
-        texts = [c.text for j, c in enumerate(cells) if c.text and not amounts[j]]
-        code = next((x for x in texts if CODE_PATTERNS["functional"].fullmatch(x)), None)
-        if code is not None:
-            row.code = code
-            row.code_level = CODE_LEVELS.get(len(code))
-            row.parent_code = code[:-2] if len(code) > 3 else None
-        words = [x for x in texts if x != code and parse_number(x) is None]
-        row.label = "/".join(words) if words else None
-        row.role = classify_label(words[-1] if words else None)
-        table.rows.append(row)
-    return table, i

@@ -25,7 +25,7 @@ from opendata.model import (
     Table,
     finding_record,
 )
-from opendata.read.tables import classify_label
+from opendata.read.cells import classify_label
 from opendata.write.schemas import Schema
 
 
