@@ -92,9 +92,11 @@ PROPERTY_SPACE: dict[str, dict[str, tuple[Any, ...]]] = {
     # empty_unit passes alone, not with a preamble repeated after a page break (to do)
     "preamble": {"preamble": PREAMBLES[:-1]},
     "header_depth": {"header_depth": (2, 1)},  # 3: not with a label split at a page break
+    "total_in_header": FULL_SPACE["total_in_header"],
+    "open_top": FULL_SPACE["open_top"],
     "lane_row": FULL_SPACE["lane_row"],
     "total_last": FULL_SPACE["total_last"],
-    "page": {"page": ("landscape", "a3")},  # portrait: long prefixed titles wrap
+    "page": FULL_SPACE["page"],
     "prose": FULL_SPACE["prose"],
     "page_breaks": FULL_SPACE["page_breaks"],
     "label_wrap": FULL_SPACE["label_wrap"],
@@ -381,19 +383,6 @@ NOT_YET: dict[str, str] = {
         "with three header rows repeated on a continuation page (continuation='header'), a "
         "三公 label whose tail is carried over the page break is not joined back: the facts "
         "are keyed by the head (一、因公出国（境）) instead of the whole label"
-    ),
-    "total_in_header": (
-        "a 合计 row before the 栏次 row is taken into the header: the header paths are wrong "
-        "(unknown-column), the 序号 column is read as the total and every other amount is lost"
-    ),
-    "total_in_header-no-lanes": (
-        "合计 printed across the merged 序号 / code / name cell lands in the 序号 column: the "
-        "row has no label and its amounts are keyed '' instead of 合计"
-    ),
-    "open_top": (
-        "a continuation page's first row without a rule above it is not split into cells (one "
-        "line joined by spaces): it becomes the title of a generic table that takes the rest "
-        "of the page's rows, and their amounts are lost"
     ),
     "rules-horizontal": _NO_GRID,
     "rules-none": _NO_GRID,

@@ -25,14 +25,17 @@ from opendata.model import Document, Finding, OrgUnit, Section, Source, Table
 from opendata.read import prose as narrative
 from opendata.read.generic import amounts_left_as_text, generic_table
 from opendata.read.lines import Line, is_pdf, read_lines, sha256_file, source_name
-from opendata.read.preamble import DEPT_KEY_RE, DEPT_RE, Preamble, read_preamble_line
+from opendata.read.preamble import (
+    DEPT_KEY_RE,
+    DEPT_RE,
+    TABLE_NUMBER_RE,
+    Preamble,
+    read_preamble_line,
+)
 from opendata.read.projects import overall_targets, project_title, read_project
 from opendata.read.tables import TableReader
 
 MAX_TITLE = 60
-TABLE_NUMBER_RE = re.compile(
-    r"^(公开\s*\d+\s*表|公开表\s*[一二三四五六七八九十\d]+|表\s*[一二三四五六七八九十\d]+)"
-)
 
 
 def read_document(*paths: Path | str) -> Document:
@@ -127,6 +130,10 @@ def _confirmed(lines: list[Line], i: int, kind: TableKind) -> bool:
             continue
         if line.is_row:
             return True
+        if (caption := TABLE_NUMBER_RE.match(line.stripped)) and caption.end() == len(
+            line.stripped
+        ):
+            continue  # a caption (公开表一) printed after the title
         if kind.has_preamble and read_preamble_line(line, pre, expect_year=True):
             text = line.stripped
             previous_dept = previous_dept or bool(DEPT_RE.match(text) or DEPT_KEY_RE.match(text))
@@ -203,27 +210,36 @@ def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, st
 
 
 def _wrapped_title(lines: list[Line], i: int) -> tuple[list[TableKind], str, int] | None:
-    """A title wrapped over two lines (``…支出预算`` / ``表``): its kinds, text, last line."""
+    """A title wrapped over two or three lines (``…一般公共预`` / ``算财政拨款基本支出`` /
+    ``表``): its kinds, its text and the index of its last line; None when ``lines[i]`` does
+    not start one. The line above must add to the kinds its continuation names alone (a
+    heading or a sentence above a title is not part of it)."""
     line = lines[i]
     if line.is_row or narrative.is_toc_entry(line) or len(line.stripped) > MAX_TITLE:
         return None
     if (caption := TABLE_NUMBER_RE.match(line.stripped)) and caption.end() == len(line.stripped):
         return None
-    j = i + 1
-    while j < len(lines) and lines[j].blank:
-        j += 1
-    if j >= len(lines) or lines[j].is_row or len(lines[j].stripped) > 16:
-        return None
     if re.search(r"(表|[。；;，,：:])\W*$", line.stripped):
         return None  # a heading or sentence that ends a phrase (…部门决算表) above a title
-    joined = line.stripped + lines[j].stripped
-    if len(joined) > MAX_TITLE or not re.search(r"表\W*$", joined):
-        return None
-    kinds = find_kinds(joined)
-    alone = find_kinds(lines[j].stripped)
-    if alone and [k.key for k in kinds] == [k.key for k in alone]:
-        return None  # the line above adds nothing: the next line is the title by itself
-    return (kinds, joined, j) if kinds else None
+    j = i
+    tail = ""
+    for _ in range(2):
+        j += 1
+        while j < len(lines) and lines[j].blank:
+            j += 1
+        if j >= len(lines) or lines[j].is_row or len(lines[j].stripped) > 30:
+            return None
+        tail += lines[j].stripped
+        joined = line.stripped + tail
+        if len(joined) > MAX_TITLE:
+            return None
+        if re.search(r"表\W*$", joined):
+            kinds = find_kinds(joined)
+            alone = find_kinds(tail)
+            if not kinds or (alone and [k.key for k in kinds] == [k.key for k in alone]):
+                return None  # the line above adds nothing: the rest is a title by itself
+            return kinds, joined, j
+    return None
 
 
 def _title_above(lines: list[Line], i: int) -> tuple[str, Preamble]:
@@ -252,15 +268,13 @@ def _title_above(lines: list[Line], i: int) -> tuple[str, Preamble]:
             continue
         if len(text) > MAX_TITLE or narrative.is_toc_entry(line):
             break
-        previous = next((x for x in reversed(lines[: j + 1]) if not x.blank), None)
-        if (
-            previous is not None
-            and not previous.is_row
-            and len(text) <= 16
-            and not find_kinds(text)
-            and find_kinds(previous.stripped + text)
-        ):
-            text = previous.stripped + text  # a title wrapped over two lines
+        here = j + 1
+        for start in (here - 1, here - 2):  # a title wrapped over two or three lines
+            while start >= 0 and lines[start].blank:
+                start -= 1
+            wrapped = _wrapped_title(lines, start) if start >= 0 else None
+            if wrapped is not None and wrapped[2] == here:
+                return wrapped[1], pre
         if find_kinds(text):
             return text, pre
         candidates.append(text)

@@ -176,12 +176,31 @@ def find_grids(segments: list[Segment]) -> list[Grid]:
     for group_h, group_v in groups.values():
         hrules = _rules([(s.y0, *sorted((s.x0, s.x1))) for s in group_h])
         vrules = _rules([(s.x0, *sorted((s.y0, s.y1))) for s in group_v])
-        if len(hrules) < 2 or len(vrules) < 3:
+        if len(vrules) < 3:
+            continue
+        _close_open_ends(hrules, vrules)
+        if len(hrules) < 2:
             continue
         xs = [r.pos for r in vrules]
         ys = [r.pos for r in hrules]
         grids.append(Grid(xs, ys, dict(enumerate(vrules)), dict(enumerate(hrules))))
     return grids
+
+
+def _close_open_ends(hrules: list[_Rule], vrules: list[_Rule]) -> None:
+    """A table whose first (or last) row is drawn without its top (or bottom) rule: the
+    vertical rules run on past the outermost horizontal rule. The row they enclose is closed
+    with a rule at the end of the verticals (a continuation page's first row, most often)."""
+    tops = [min(a for a, _ in rule.spans) for rule in vrules]
+    bottoms = [max(b for _, b in rule.spans) for rule in vrules]
+    left, right = vrules[0].pos, vrules[-1].pos
+    # every vertical but at most one runs on (a merged cell may stop one)
+    top = sorted(tops)[-2] if len(tops) > 2 else max(tops)
+    if hrules[0].pos - top > 3 * TOL:
+        hrules.insert(0, _Rule(top, [(left, right)]))
+    bottom = sorted(bottoms)[1] if len(bottoms) > 2 else min(bottoms)
+    if bottom - hrules[-1].pos > 3 * TOL:
+        hrules.append(_Rule(bottom, [(left, right)]))
 
 
 _by_x0 = attrgetter("x0")

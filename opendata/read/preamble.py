@@ -23,6 +23,19 @@ UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|万元|元)")
 AS_OF_RE = re.compile(r"^截[止至](?:时间|日期)?[:：]\s*(\S+)")
 
 
+#: A table's number printed before its title or as a caption: 公开01表, 公开表一, 表3
+TABLE_NUMBER_RE = re.compile(
+    r"^(公开\s*\d+\s*表|公开表\s*[一二三四五六七八九十\d]+|表\s*[一二三四五六七八九十\d]+)"
+)
+
+
+def is_caption(text: str) -> bool:
+    """A line that is only a table's number (公开表一, 公开01表), printed above or below its
+    title."""
+    found = TABLE_NUMBER_RE.match(text.strip())
+    return found is not None and found.end() == len(text.strip())
+
+
 @dataclass
 class Preamble:
     """Department, year, unit and as-of date printed between a title and its header."""

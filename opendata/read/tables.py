@@ -40,6 +40,7 @@ from opendata.read.preamble import (
     UNIT_RE,
     YEAR_RE,
     Preamble,
+    is_caption,
     read_preamble_line,
 )
 
@@ -72,6 +73,9 @@ class TableReader:
                 continue
             if line.is_row:
                 break
+            if is_caption(line.stripped):
+                i += 1  # a caption (公开表一) printed after the title
+                continue
             if read_preamble_line(line, pre, expect_year):
                 expect_year = bool(YEAR_RE.search(line.stripped)) and not pre.year
                 dept = bool(DEPT_RE.match(line.stripped) or DEPT_KEY_RE.match(line.stripped))
@@ -97,12 +101,13 @@ class TableReader:
 
     def _header(
         self, i: int, kind: TableKind | None
-    ) -> tuple[list[list[str]], int, int, list[str] | None]:
-        """Header rows, the index after them, the table width, and a data row split off.
+    ) -> tuple[list[list[str]], int, int, list[tuple[Line, list[str]]]]:
+        """Header rows, the index after them, the table width, and data rows split off.
 
         The header ends at a 栏次 row, else before the first row that looks like data. A
-        row that starts with 合计 but carries sub-headers in its other cells (as in some
-        决算 templates) is split: the sub-headers join the header, the 合计 starts the data.
+        合计 row of amounts printed above the 栏次 row is data, not header. A row that starts
+        with 合计 but carries sub-headers in its other cells (as in some 决算 templates) is
+        split: the sub-headers join the header, the 合计 starts the data.
         """
         rows: list[Line] = []
         j = i
@@ -116,10 +121,20 @@ class TableReader:
             rows.append(line)
             j += 1
             if line.cells[0] in ("栏次", "行次"):
-                header = [r.cells for r in rows[:-1]]
-                return header, j, max(len(r.cells) for r in rows), None
+                above = rows[:-1]
+                width = max(len(r.cells) for r in rows)
+                # a 合计 row printed inside the header block, above the 栏次 row, is data
+                split = next((k for k, r in enumerate(above) if k and _total_row(r.cells)), None)
+                if split is None:
+                    return [r.cells for r in above], j, width, []
+                return (
+                    [r.cells for r in above[:split]],
+                    j,
+                    width,
+                    [(r, r.cells) for r in above[split:]],
+                )
         if not rows:
-            return [], i, 0, None
+            return [], i, 0, []
         width = max(len(r.cells) for r in rows)
         for k, row in enumerate(rows):
             if not k:
@@ -127,12 +142,12 @@ class TableReader:
             cells = row.cells
             filled = [(n, c) for n, c in enumerate(cells) if c]
             if looks_like_data(cells):
-                return self._header_end(rows[:k], i, width, None)
+                return self._header_end(rows[:k], i, width, [])
             last = k == len(rows) - 1 or looks_like_data(rows[k + 1].cells)
             if filled and filled[0][0] <= 1 and classify_label(filled[0][1]) == "total":
                 rest = [c for n, c in filled[1:]]
                 if all(parse_number(c) is not None or is_placeholder(c) for c in rest):
-                    return self._header_end(rows[:k], i, width, None)
+                    return self._header_end(rows[:k], i, width, [])
                 gap = len(filled) > 1 and filled[1][0] - filled[0][0] > 1
                 if not last or not gap:
                     continue
@@ -140,14 +155,14 @@ class TableReader:
                 sub[filled[0][0]] = ""
                 pending = [""] * len(cells)
                 pending[filled[0][0]] = filled[0][1]
-                header, end, width, _ = self._header_end(rows[: k + 1], i, width, None)
-                return [*header[:-1], sub], end, width, pending
+                header, end, width, _ = self._header_end(rows[: k + 1], i, width, [])
+                return [*header[:-1], sub], end, width, [(row, pending)]
         height = kind.header_rows if kind is not None else None
-        return self._header_end(rows[: height or len(rows)], i, width, None)
+        return self._header_end(rows[: height or len(rows)], i, width, [])
 
     def _header_end(
-        self, rows: list[Line], i: int, width: int, pending: list[str] | None
-    ) -> tuple[list[list[str]], int, int, list[str] | None]:
+        self, rows: list[Line], i: int, width: int, pending: list[tuple[Line, list[str]]]
+    ) -> tuple[list[list[str]], int, int, list[tuple[Line, list[str]]]]:
         end = self.lines.index(rows[-1], i) + 1
         return [r.cells for r in rows], end, width, pending
 
@@ -211,9 +226,9 @@ class TableReader:
         after_break = False
         header_left = 0  # header rows that may still be repeated after a page break
         right: list[Row] = []
-        if pending is not None:
-            pending = (pending + [""] * width)[:width]
-            self._row(table, self.lines[i - 1], pending[: width // groups], False)
+        for pending_line, pending_cells in pending:
+            fitted = (pending_cells + [""] * width)[:width]
+            self._row(table, pending_line, fitted[: width // groups], False)
         while i < len(self.lines):
             line = self.lines[i]
             if line.blank:
@@ -385,6 +400,7 @@ class TableReader:
                         "error",
                     )
             row_cells.append(cell)
+        _label_in_seq_column(kinds, row_cells)
         row = Row(row_cells, self.source(line))
         row.label = self._label(table, row_cells)
         row.role = classify_label(row.label)
@@ -466,3 +482,27 @@ def mark_of_which(table: Table) -> None:
             inside = False
         elif inside and row.role == "detail":
             row.role = "of_which"
+
+
+def _total_row(cells: list[str]) -> bool:
+    """A 合计 / 总计 row of amounts: its label in one of the first four cells, then only
+    amounts or placeholders (none at all when the label is in one of the first three)."""
+    filled = [(n, c) for n, c in enumerate(cells) if c]
+    if not filled or filled[0][0] > 3 or classify_label(filled[0][1]) != "total":
+        return False
+    rest = [c for _, c in filled[1:]]
+    if not all(parse_number(c) is not None or is_placeholder(c) for c in rest):
+        return False
+    # with no amount (an empty table), only a label in the 序号 / code / name cells
+    return any(parse_number(c) is not None for c in rest) or filled[0][0] <= 2
+
+
+def _label_in_seq_column(kinds: list[str], cells: list[Cell]) -> None:
+    """A label printed across the merged 序号 / code / name cells lands in the 序号 column
+    (合计): it is moved to the empty label column."""
+    if "seq" not in kinds or "label" not in kinds:
+        return
+    seq, label = cells[kinds.index("seq")], cells[kinds.index("label")]
+    digits = re.fullmatch(r"\d+", seq.text)
+    if seq.text and not label.text and not digits and not is_placeholder(seq.text):
+        label.text, seq.text = seq.text, ""
