@@ -64,8 +64,18 @@ def looks_like_data(cells: list[str]) -> bool:
 
 
 def header_paths(rows: list[list[str]], width: int) -> list[str]:
-    """Join header rows into one path per column, filling merged cells from the left."""
-    grid = [[mend_spaces(c) for c in row] + [""] * (width - len(row)) for row in rows]
+    """Join header rows into one path per column, filling merged cells from the left.
+
+    A header row with fewer cells than the table, a whole fraction of them (``收入 | 支出``
+    over four columns: the row printed at the foot of the previous page, where its cells'
+    positions were not those of the table below), spreads each cell evenly over the columns.
+    """
+    spread = []
+    for row in rows:
+        if 1 < len(row) < width and width % len(row) == 0 and all(row):
+            row = [cell for cell in row for _ in range(width // len(row))]
+        spread.append(row)
+    grid = [[mend_spaces(c) for c in row] + [""] * (width - len(row)) for row in spread]
     for r in range(len(grid) - 1):
         below = grid[r + 1 :]
         for j in range(1, width):
