@@ -722,3 +722,18 @@ def test_console_script_reports_findings_without_a_traceback(tmp_path: Path) -> 
     assert done.returncode == 1, done
     assert f"error: words.txt:{INCOME_ROW_4}: [non-numeric-amount]" in done.stdout
     assert_nothing_written(out)
+
+
+def test_a_bare_year_after_a_table_does_not_hang_the_reader(tmp_path: Path) -> None:
+    """Regression: a line that is preamble only where a year is expected (``2023``) after a
+    table's rows made the table reader loop forever (issue: six lines, ``convert`` never
+    returned)."""
+    src = tmp_path / "hang.txt"
+    src.write_text(
+        "部门预算收支总表\n单位：万元\n收入\t\t支出\t\n项目\t预算数\t项目\t预算数\n"
+        "一、一般公共预算拨款收入\t100.00\t一、一般公共服务支出\t100.00\n2023\n",
+        encoding="utf-8",
+    )
+    done = run_script("convert", src, "-o", tmp_path / "out", cwd=tmp_path, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 tables, 1 rows, 2 amounts" in done.stdout

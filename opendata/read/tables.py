@@ -140,6 +140,12 @@ class TableReader:
             if not k:
                 continue
             cells = row.cells
+            if (parts := _code_part_headers(cells)) and looks_like_data(cells[parts:]):
+                # 类 / 款 / 项 printed on the 合计 line: a header there, the rest is data
+                sub = [*cells[:parts], *[""] * (len(cells) - parts)]
+                data = [*[""] * parts, *cells[parts:]]
+                header, end, width, _ = self._header_end(rows[: k + 1], i, width, [])
+                return [*header[:-1], sub], end, width, [(row, data)]
             filled = [(n, c) for n, c in enumerate(cells) if c]
             if looks_like_data(cells):
                 return self._header_end(rows[:k], i, width, [])
@@ -243,7 +249,9 @@ class TableReader:
                     break
                 repeat = Preamble()
                 if read_preamble_line(line, repeat, expect_year=True):
-                    i = self._preamble(i, repeat)
+                    # the line itself is preamble: past it at least, whatever _preamble takes
+                    # (a bare year alone is preamble here, not there: it once looped forever)
+                    i = max(self._preamble(i, repeat), i + 1)
                     self._check_repeat(repeat, pre, line)
                     after_break = True
                     header_left = len(header)
@@ -454,7 +462,7 @@ class TableReader:
         code = re.sub(r"\s+", "", by_name.get("code", ""))
         parts = [re.sub(r"\s+", "", by_name.get(p, "")) for p in CODE_PART_FIELDS]
         if not code and any(parts):
-            code = "".join(parts)
+            code = "".join(_carried_parts(parts, _previous_code(table)))
         if not code or not re.search(r"\d", code):
             self._label_in_code_column(table, row)
             return
@@ -469,6 +477,31 @@ class TableReader:
         row.code = code
         row.code_level = CODE_LEVELS.get(len(code))
         row.parent_code = code[:-2] if len(code) > 3 else None
+
+
+def _code_part_headers(cells: list[str]) -> int:
+    """How many leading cells are the 类 / 款 / 项 sub-headers (0 when they are not)."""
+    names = [re.sub(r"\s+", "", c) for c in cells[:3]]
+    return 3 if names == ["类", "款", "项"] else 0
+
+
+def _previous_code(table: Table) -> str:
+    """The code of the nearest row above that has one."""
+    return next((r.code for r in reversed(table.rows) if r.code), "")
+
+
+def _carried_parts(parts: list[str], previous: str) -> list[str]:
+    """类 / 款 / 项 cells merged down their group print the upper parts once: a row with only
+    its 款 (``05``) or 项 (``01``) takes the parts above from the previous code, 201 → 20105 →
+    2010501. Parts printed in full are kept as printed."""
+    first = next(k for k, part in enumerate(parts) if part)
+    widths = (3, 2, 2)
+    if first == 0 or len(previous) < sum(widths[:first]):
+        return parts
+    if not all(re.fullmatch(r"\d+", p) for p in parts if p):
+        return parts
+    upper = previous[: sum(widths[:first])]
+    return [upper, *parts[first:]]
 
 
 def mark_of_which(table: Table) -> None:
