@@ -395,8 +395,6 @@ NOT_YET: dict[str, str] = {
         "line joined by spaces): it becomes the title of a generic table that takes the rest "
         "of the page's rows, and their amounts are lost"
     ),
-    "rules-horizontal": _NO_GRID,
-    "rules-none": _NO_GRID,
 }
 
 
