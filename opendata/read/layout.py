@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from opendata.read.unruled import unruled_tables
 
@@ -332,7 +332,8 @@ def page_lines(chars: list[Char], segments: list[Segment]) -> list[PageLine]:
         lines.extend(_text(visual[taken : span.start]))
         taken = span.stop
         for top, cells in rows:
-            lines.append(PageLine("\t".join(_cell_text(c) for c in cells), top, k))  # type: ignore[arg-type]
+            texts = (_cell_text(cast("list[Char]", cell)) for cell in cells)
+            lines.append(PageLine("\t".join(texts), top, k))
     lines.extend(_text(visual[taken:]))
     for k, grid in enumerate(grids):
         lines.extend(grid_lines(grid, inside[k], k))

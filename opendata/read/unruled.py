@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import pairwise
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Protocol
 
 from opendata.read.preamble import AS_OF_RE, DEPT_KEY_RE, DEPT_RE, UNIT_RE, YEAR_RE
