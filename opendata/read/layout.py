@@ -4,7 +4,9 @@ Pure geometry, no PDF library: the PDF reader supplies :class:`Char` and :class:
 objects in top-down page coordinates (points). Tables are found as connected groups of
 horizontal and vertical rules; their grid gives the columns, and a missing rule between two
 grid units means a merged cell (its text goes to the first column and row it covers, the
-convention of the text layout). Text outside tables is grouped into lines by baseline.
+convention of the text layout). Text outside tables is grouped into lines by baseline; among
+those lines, tables drawn without vertical rules are split into cells by the alignment of their
+text (:mod:`opendata.read.unruled`).
 """
 
 from __future__ import annotations
