@@ -374,18 +374,12 @@ EXAMPLES: list[tuple[str, str, dict[str, Any], Callable[[Case], Case] | None]] =
 ]
 
 #: The points the reader does not pass yet, and why (remove a mark as the reader learns).
-_NO_GRID = (
-    "without vertical rules the cells of the header and the rows are not split (each line "
-    "joined by spaces): no table is found, no facts"
-)
 NOT_YET: dict[str, str] = {
     "header_depth-3-split-label": (
         "with three header rows repeated on a continuation page (continuation='header'), a "
         "三公 label whose tail is carried over the page break is not joined back: the facts "
         "are keyed by the head (一、因公出国（境）) instead of the whole label"
     ),
-    "rules-horizontal": _NO_GRID,
-    "rules-none": _NO_GRID,
 }
 
 

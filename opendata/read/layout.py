@@ -4,7 +4,9 @@ Pure geometry, no PDF library: the PDF reader supplies :class:`Char` and :class:
 objects in top-down page coordinates (points). Tables are found as connected groups of
 horizontal and vertical rules; their grid gives the columns, and a missing rule between two
 grid units means a merged cell (its text goes to the first column and row it covers, the
-convention of the text layout). Text outside tables is grouped into lines by baseline.
+convention of the text layout). Text outside tables is grouped into lines by baseline; among
+those lines, tables drawn without vertical rules are split into cells by the alignment of their
+text (:mod:`opendata.read.unruled`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
+
+from opendata.read.unruled import unruled_tables
 
 TOL = 2.0  # points: rules closer than this are the same rule
 
@@ -231,8 +235,8 @@ def _join_text(chars: list[Char]) -> str:
     return out
 
 
-def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
-    """Group characters into visual lines: (top, text) from top to bottom.
+def visual_lines(chars: list[Char]) -> list[tuple[float, list[Char]]]:
+    """Group characters into visual lines: (top, characters) from top to bottom.
 
     Sorted by vertical centre, a character joins the current line when its centre is within
     half a character height (the taller of its own and the line's) of the line's mean centre.
@@ -263,7 +267,12 @@ def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
         tallest, first = height, top
     if row:
         rows.append((first, row))
-    return [(top, _join_text(row).strip()) for top, row in rows]
+    return rows
+
+
+def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
+    """Group characters into visual lines: (top, text) from top to bottom."""
+    return [(top, _join_text(row).strip()) for top, row in visual_lines(chars)]
 
 
 def _cell_text(chars: list[Char]) -> str:
@@ -308,6 +317,16 @@ def grid_lines(grid: Grid, chars: list[Char], index: int) -> list[PageLine]:
     return lines
 
 
+def _text(visual: list[tuple[float, list[Char]]]) -> list[PageLine]:
+    """Visual lines as running text."""
+    lines = []
+    for top, row in visual:
+        text = _join_text(row).strip()
+        if text:
+            lines.append(PageLine(text, top))
+    return lines
+
+
 def page_lines(chars: list[Char], segments: list[Segment]) -> list[PageLine]:
     """All lines of one page, top to bottom: running text and table rows."""
     grids = find_grids(segments)
@@ -327,7 +346,16 @@ def page_lines(chars: list[Char], segments: list[Segment]) -> list[PageLine]:
                 break
         else:
             outside.append(char)
-    lines = [PageLine(text, top) for top, text in text_lines(outside) if text]
+    lines = []
+    visual = [(top, sorted(row, key=_by_x0)) for top, row in visual_lines(outside)]
+    taken = 0  # visual lines before this one are in lines already
+    for k, (span, rows) in enumerate(unruled_tables(visual), len(grids)):
+        lines.extend(_text(visual[taken : span.start]))
+        taken = span.stop
+        for top, cells in rows:
+            texts = (_cell_text(cast("list[Char]", cell)) for cell in cells)
+            lines.append(PageLine("\t".join(texts), top, k))
+    lines.extend(_text(visual[taken:]))
     for k, grid in enumerate(grids):
         lines.extend(grid_lines(grid, inside[k], k))
     lines.sort(key=lambda line: line.top)

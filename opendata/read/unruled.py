@@ -1,0 +1,431 @@
+"""Tables drawn without vertical rules: cells found by the alignment of the text.
+
+Word and WPS often print a table with horizontal rules only, or with no rules at all: the
+grid finder (:func:`opendata.read.layout.find_grids`) sees no table, and its lines would come
+out as running text, cells joined by spaces. This module finds such tables among the visual
+lines of the characters outside any grid and splits their lines into cells.
+
+- A line is split into *pieces* where two characters are further apart than half a character
+  (a space or more). A line is an *anchor* (surely a table row) when it has at least two
+  parts separated by wide gaps (over a character and a fifth) and an amount (a decimal
+  number or one with thousands separators) or two numbers (a 栏次 row).
+- A *block* is a run of at least two anchors, close together, with at most a few other lines
+  between them that fit the anchors' width; it takes in the header lines above it (up to a
+  preamble line such as ``单位：万元``, a line in another font size, or a wide gap) and the
+  rows with wide gaps just below it.
+- Columns are the x ranges covered by the anchors' pieces (a range a few anchors cross, such
+  as a 合计 centred over two columns, still separates columns); a header piece over no column
+  is a column of its own (a column with no amounts). Each piece goes to the first column it
+  overlaps (a merged cell to its first column, as in a ruled grid), else to the nearest.
+- Data lines are rows, one per visual line. The header lines are folded into header rows: in
+  each column, a piece centred (or left-aligned) under the one above continues its cell (a
+  wrapped header), another starts a new level (a header spanning several columns above its
+  sub-headers); the levels of each column are top-aligned.
+
+Narrative text does not become a table: justified lines have small even gaps, a preamble line
+with its unit right-aligned has no amount, and one line is never enough.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Protocol
+
+from opendata.read.preamble import AS_OF_RE, DEPT_KEY_RE, DEPT_RE, UNIT_RE, YEAR_RE
+
+PIECE_GAP = 0.5  # × font size: a wider gap next to a digit separates two cells
+WIDE_GAP = 1.2  # × font size: a gap this wide separates cells
+MAX_INNER = 3  # other lines allowed between two anchors of a block
+MAX_HEADER = 8  # header lines taken above a block's first anchor
+LINE_GAP = 3.5  # × font size: the widest vertical step between two lines of a block
+
+AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)%?$")
+TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)")
+_NUMERIC = frozenset("0123456789.,-−%")
+NUMBER_RE = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
+
+
+class Glyph(Protocol):
+    """What this module reads of a character (:class:`opendata.read.layout.Char`)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def x0(self) -> float: ...
+    @property
+    def x1(self) -> float: ...
+    @property
+    def size(self) -> float: ...
+
+
+Cells = list[list[Glyph]]  # a row: the characters of each cell
+
+
+@dataclass
+class _Line:
+    top: float
+    pieces: list[list[Glyph]]  # characters split at gaps wider than PIECE_GAP
+    texts: list[str]
+    wide: int  # parts separated by gaps wider than WIDE_GAP
+    size: float
+    x0: float
+    x1: float
+
+    @property
+    def anchor(self) -> bool:
+        if self.wide < 2:
+            return False
+        numbers = 0
+        for text in self.texts:
+            if AMOUNT_RE.match(text):
+                return True
+            if NUMBER_RE.match(text):
+                numbers += 1
+        return numbers >= 2
+
+
+def _line(top: float, chars: Sequence[Glyph]) -> _Line:
+    """A visual line (characters left to right) split into pieces."""
+    size = max(max(c.size for c in chars), 1.0)
+    pieces: list[list[Glyph]] = [[chars[0]]]
+    wide = 1
+    for previous, char in pairwise(chars):
+        gap = char.x0 - previous.x1
+        if gap > WIDE_GAP * size:
+            pieces.append([char])
+            wide += 1
+        elif gap > PIECE_GAP * size and (char.text in _NUMERIC or previous.text in _NUMERIC):
+            pieces.append([char])
+        else:
+            pieces[-1].append(char)
+    texts = ["".join(c.text for c in piece) for piece in pieces]
+    return _Line(top, pieces, texts, wide, size, chars[0].x0, max(c.x1 for c in chars))
+
+
+def _preamble_like(line: _Line) -> bool:
+    text = " ".join(line.texts)
+    return bool(
+        DEPT_KEY_RE.match(text)
+        or UNIT_RE.search(text)
+        or YEAR_RE.search(text)
+        or AS_OF_RE.match(text)
+        or DEPT_RE.match(text)
+        or text.endswith("表")
+    )
+
+
+@dataclass
+class _Block:
+    header: list[int]  # indices of the header lines
+    data: list[int]  # indices of the data lines (the first is an anchor)
+    left: float
+    right: float
+    size: float
+
+
+def _fits(line: _Line, block: _Block) -> bool:
+    """Could the line be part of the block: same font size, inside its width, no preamble."""
+    slack = 2 * block.size
+    return (
+        abs(line.size - block.size) <= 1.0
+        and line.x0 >= block.left - slack
+        and line.x1 <= block.right + slack
+        and not _preamble_like(line)
+    )
+
+
+def _heads(line: _Line, block: _Block) -> bool:
+    """Could the line be a header line of the block: same font size, no preamble, short pieces
+    (not a paragraph), roughly over the block (a header may be wider than the amounts)."""
+    width = block.right - block.left
+    return (
+        abs(line.size - block.size) <= 1.0
+        and line.x0 >= block.left - width / 4
+        and line.x1 <= block.right + width / 4
+        and all(p[-1].x1 - p[0].x0 <= 0.6 * width for p in line.pieces)
+        and not _preamble_like(line)
+    )
+
+
+def _close(upper: _Line, lower: _Line, size: float) -> bool:
+    return 0 <= lower.top - upper.top <= LINE_GAP * size
+
+
+def _blocks(lines: list[_Line]) -> list[_Block]:
+    anchors = [i for i, line in enumerate(lines) if line.anchor]
+    blocks: list[_Block] = []
+    k = 0
+    while k < len(anchors):
+        first = anchors[k]
+        line = lines[first]
+        block = _Block([], [first], line.x0, line.x1, line.size)
+        k += 1
+        while k < len(anchors):
+            nxt = anchors[k]
+            candidate = lines[nxt]
+            last = block.data[-1]
+            between = range(last + 1, nxt)
+            if (
+                len(between) > MAX_INNER
+                or abs(candidate.size - block.size) > 1.0
+                or not all(_fits(lines[j], block) for j in between)
+                or not all(_close(lines[j], lines[j + 1], block.size) for j in range(last, nxt))
+            ):
+                break
+            block.data.extend([*between, nxt])
+            block.left = min(block.left, candidate.x0)
+            block.right = max(block.right, candidate.x1)
+            k += 1
+        if sum(1 for j in block.data if lines[j].anchor) < 2:
+            continue
+        start = blocks[-1].data[-1] + 1 if blocks else 0
+        j = block.data[0] - 1
+        while (
+            j >= start
+            and len(block.header) < MAX_HEADER
+            and _close(lines[j], lines[j + 1], block.size)
+            and _heads(lines[j], block)
+        ):
+            block.header.insert(0, j)
+            j -= 1
+        end = anchors[k] if k < len(anchors) else len(lines)
+        j = block.data[-1] + 1
+        while (
+            j < end
+            and lines[j].wide >= 2
+            and _close(lines[j - 1], lines[j], block.size)
+            and _fits(lines[j], block)
+        ):
+            block.data.append(j)
+            j += 1
+        blocks.append(block)
+    return blocks
+
+
+def _union(ranges: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for a, b in sorted(ranges):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _overlaps(extents: list[tuple[float, float]], x0: float, x1: float) -> int | None:
+    """The first extent the range overlaps, or None."""
+    for index, (a, b) in enumerate(extents):
+        if a < x1 and x0 < b:
+            return index
+    return None
+
+
+@dataclass
+class _Columns:
+    """A block's columns: the x range of each column's text and the boundaries between them."""
+
+    extents: list[tuple[float, float]]
+    bounds: list[float]  # len(extents) - 1 boundaries
+
+    def cell(self, index: int) -> tuple[float, float]:
+        """The x range of the column's cells (open at the block's edges)."""
+        left = self.bounds[index - 1] if index > 0 else float("-inf")
+        right = self.bounds[index] if index < len(self.bounds) else float("inf")
+        return left, right
+
+    def of(self, x0: float, x1: float) -> int:
+        """The first column the range overlaps, else the one its centre falls in."""
+        index = _overlaps(self.extents, x0, x1)
+        if index is not None:
+            return index
+        return bisect_right(self.bounds, (x0 + x1) / 2)
+
+
+def _extents(lines: list[_Line], block: _Block) -> list[tuple[float, float]]:
+    """The x ranges covered by the anchors' pieces, but for a total's label (合计, often
+    centred over the merged code and name cells). A range only one line has, with no amount
+    in it (a 栏次 number centred over right-aligned amounts), joins the nearer neighbour that
+    line has nothing in."""
+    items = [
+        (piece[0].x0, piece[-1].x1, j, bool(AMOUNT_RE.match(text)))
+        for j in block.data
+        if lines[j].anchor
+        for piece, text in zip(lines[j].pieces, lines[j].texts, strict=True)
+        if not TOTAL_RE.match(text)
+    ]
+    groups: list[tuple[float, float, set[int], bool]] = []  # x0, x1, lines, has an amount
+    for x0, x1, j, amount in sorted(items):
+        if groups and x0 < groups[-1][1]:
+            a, b, which, has = groups[-1]
+            which.add(j)
+            groups[-1] = (a, max(b, x1), which, has or amount)
+        else:
+            groups.append((x0, x1, {j}, amount))
+    k = 0
+    while k < len(groups):
+        x0, x1, which, amount = groups[k]
+        if len(which) > 1 or amount or len(groups) < 2:
+            k += 1
+            continue
+        sides = [
+            (x0 - groups[m][1] if m < k else groups[m][0] - x1, m)
+            for m in (k - 1, k + 1)
+            if 0 <= m < len(groups) and not which & groups[m][2]
+        ]
+        if not sides:
+            k += 1
+            continue
+        m = min(sides)[1]
+        a, b, other, has = groups[m]
+        groups[m] = (min(a, x0), max(b, x1), other | which, has)
+        del groups[k]
+        k = max(k - 1, 0)
+    return [(a, b) for a, b, _, _ in groups]
+
+
+def _bounds(lines: list[_Line], block: _Block, extents: list[tuple[float, float]]) -> list[float]:
+    """Where one column's cells end and the next one's begin: the gap between two columns goes
+    to a right-aligned column on its right, or to a left-aligned one on its left, else it is
+    shared."""
+    lefts: list[list[float]] = [[] for _ in extents]
+    rights: list[list[float]] = [[] for _ in extents]
+    for j in block.data:
+        if not lines[j].anchor:
+            continue
+        for piece in lines[j].pieces:
+            index = _overlaps(extents, piece[0].x0, piece[-1].x1)
+            if index is not None:
+                lefts[index].append(piece[0].x0)
+                rights[index].append(piece[-1].x1)
+
+    def aligned(values: list[float]) -> bool:
+        """Do most of the values (two thirds, at least two) line up within a point?"""
+        values = sorted(values)
+        most = low = 0
+        for high, value in enumerate(values):
+            while value - values[low] > 1.0:
+                low += 1
+            most = max(most, high - low + 1)
+        return most >= 2 and most * 3 >= len(values) * 2
+
+    bounds = []
+    for k in range(len(extents) - 1):
+        (_, end), (begin, _) = extents[k], extents[k + 1]
+        if aligned(rights[k + 1]):
+            bounds.append(end)
+        elif aligned(lefts[k]) and not aligned(rights[k]):
+            bounds.append(begin)
+        else:
+            bounds.append((end + begin) / 2)
+    return bounds
+
+
+def _columns(lines: list[_Line], block: _Block) -> _Columns:
+    """The block's columns: the ranges most anchors cover, and a column of its own for a piece
+    that falls in the same column as another piece of its line, a wide gap apart (a 栏次
+    number or a header over a column with no amounts)."""
+    extents = _extents(lines, block)
+    candidates = [lines[j] for j in block.header] + [lines[j] for j in block.data]
+    for _ in range(4):
+        columns = _Columns(extents, _bounds(lines, block, extents))
+        extra = []
+        changed = False
+        for line in candidates:
+            by_column: dict[int, list[tuple[float, float]]] = {}
+            for piece in line.pieces:
+                x0, x1 = piece[0].x0, piece[-1].x1
+                by_column.setdefault(columns.of(x0, x1), []).append((x0, x1))
+            for col, spans in by_column.items():
+                if len(spans) < 2:
+                    continue
+                a, b = columns.extents[col]
+                # the piece over the column's text, else the nearest to it, keeps the column
+                keep = min(spans, key=lambda s: max(a - s[1], s[0] - b, 0.0))
+                for x0, x1 in spans:
+                    if (x0, x1) == keep:
+                        continue
+                    # a piece beside the kept one: the neighbour column's, when that one has
+                    # nothing on this line, else a column of its own
+                    side = col - 1 if x1 <= keep[0] else col + 1
+                    if 0 <= side < len(extents) and side not in by_column:
+                        a, b = extents[side]
+                        extents[side] = (min(a, x0), max(b, x1))
+                        changed = True
+                    else:
+                        extra.append((x0, x1))
+        if not extra and not changed:
+            break
+        extents = _union(extents + extra)
+    return columns
+
+
+def _placed(line: _Line, columns: _Columns) -> dict[int, list[Glyph]]:
+    """The line's characters by column (the pieces of one column joined)."""
+    cells: dict[int, list[Glyph]] = {}
+    for piece in line.pieces:
+        cells.setdefault(columns.of(piece[0].x0, piece[-1].x1), []).extend(piece)
+    return cells
+
+
+def _header_rows(lines: list[_Line], block: _Block, columns: _Columns) -> list[tuple[float, Cells]]:
+    """The header lines folded into header rows (see the module's docstring)."""
+    width = len(columns.extents)
+    levels: list[list[list[Glyph]]] = [[] for _ in range(width)]
+    # per column, the piece above: x0, centre, width (-1 when it reaches over the column's
+    # boundaries: a header over several columns)
+    last: list[tuple[float, float, float] | None] = [None] * width
+    tops: list[float] = []
+    for j in block.header:
+        line = lines[j]
+        tolerance = 0.75 * line.size
+        for col, chars in sorted(_placed(line, columns).items()):
+            x0, x1 = chars[0].x0, max(c.x1 for c in chars)
+            centre = (x0 + x1) / 2
+            left, right = columns.cell(col)
+            above = last[col]
+            if (
+                above is not None
+                and above[2] + chars[0].x1 - x0
+                > 0.8 * (min(right, block.right) - max(left, block.left))
+                and (abs(above[1] - centre) <= tolerance or abs(above[0] - x0) <= tolerance)
+            ):  # a wrapped header (its first word would not fit the line above): it continues
+                levels[col][-1].extend(chars)
+            else:  # the first header of the column, or one under a header over several
+                levels[col].append(list(chars))
+                if len(levels[col]) > len(tops):
+                    tops.append(line.top)
+            last[col] = (x0, centre, -1.0 if x0 < left - 1 or x1 > right + 1 else x1 - x0)
+    return [
+        (top, [cells[k] if k < len(cells) else [] for cells in levels])
+        for k, top in enumerate(tops)
+    ]
+
+
+def unruled_tables(
+    visual: Sequence[tuple[float, Sequence[Glyph]]],
+) -> list[tuple[range, list[tuple[float, Cells]]]]:
+    """The tables among visual lines (top, characters left to right, none empty).
+
+    Each table is the range of the visual lines it takes the place of and its rows, as
+    (top, the characters of each cell).
+    """
+    lines = [_line(top, chars) for top, chars in visual]
+    if sum(1 for line in lines if line.wide >= 2) < 2:
+        return []
+    tables = []
+    for block in _blocks(lines):
+        columns = _columns(lines, block)
+        width = len(columns.extents)
+        if width < 2:
+            continue
+        rows = _header_rows(lines, block, columns)
+        for j in block.data:
+            placed = _placed(lines[j], columns)
+            rows.append((lines[j].top, [placed.get(c, []) for c in range(width)]))
+        taken = [*block.header, *block.data]
+        tables.append((range(taken[0], taken[-1] + 1), rows))
+    return tables
