@@ -89,9 +89,8 @@ PROPERTY_SPACE: dict[str, dict[str, tuple[Any, ...]]] = {
     "title": FULL_SPACE["title"],
     "caption": FULL_SPACE["caption"],
     "title_wrap": FULL_SPACE["title_wrap"],
-    # empty_unit passes alone, not with a preamble repeated after a page break (to do)
-    "preamble": {"preamble": PREAMBLES[:-1]},
-    "header_depth": {"header_depth": (2, 1)},  # 3: not with a label split at a page break
+    "preamble": FULL_SPACE["preamble"],
+    "header_depth": FULL_SPACE["header_depth"],
     "total_in_header": FULL_SPACE["total_in_header"],
     "open_top": FULL_SPACE["open_top"],
     "lane_row": FULL_SPACE["lane_row"],
@@ -193,6 +192,10 @@ def assert_same_facts(case: Case, opts: PdfOptions) -> None:
 @given(cases(with_projects=False), layouts(PROPERTY_SPACE))
 def test_any_layout_reads_back_the_model_facts(case: Case, opts: PdfOptions) -> None:
     assert_same_facts(case, opts)
+
+
+# "rules" (no vertical rules) is not in PROPERTY_SPACE yet: its deterministic examples pass,
+# but not every combination (e.g. a 三公 row of 0.00 amounts under horizontal rules only).
 
 
 # -- one example per point of each dimension -------------------------------------------------
@@ -374,13 +377,7 @@ EXAMPLES: list[tuple[str, str, dict[str, Any], Callable[[Case], Case] | None]] =
 ]
 
 #: The points the reader does not pass yet, and why (remove a mark as the reader learns).
-NOT_YET: dict[str, str] = {
-    "header_depth-3-split-label": (
-        "with three header rows repeated on a continuation page (continuation='header'), a "
-        "三公 label whose tail is carried over the page break is not joined back: the facts "
-        "are keyed by the head (一、因公出国（境）) instead of the whole label"
-    ),
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _example_params() -> list[Any]:

@@ -17,6 +17,10 @@ DEPT_KEY_RE = re.compile(
     r"^(?:编制单位|部门名称|单位名称|预算单位|编制部门|预算主管部门|主管部门|部门)[:：]\s*"
     r"(\S.*?)(?:\s*(?:金额)?单位[:：].*)?$"
 )
+#: a department key printed with nothing after it (单位名称：), as forms left blank print it
+EMPTY_KEY_RE = re.compile(
+    r"^(?:编制单位|部门名称|单位名称|预算单位|编制部门|预算主管部门|主管部门)[:：]\s*$"
+)
 YEAR_RE = re.compile(r"(?:预算|决算)?年度[:：]\s*(\d{4})?")
 BARE_YEAR_RE = re.compile(r"^(\d{4})\s*年?度?$")
 UNIT_RE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|万元|元)")
@@ -54,6 +58,8 @@ def read_preamble_line(line: Line, pre: Preamble, expect_year: bool) -> bool:
     matched = False
     if dept := DEPT_KEY_RE.match(text):
         pre.department_key = dept.group(1).strip()
+        matched = True
+    elif EMPTY_KEY_RE.match(text):
         matched = True
     if unit := UNIT_RE.search(text):
         pre.unit = unit.group(1)

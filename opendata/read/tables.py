@@ -270,6 +270,11 @@ class TableReader:
                 break
             cells = line.cells
             filled = [mend_spaces(c) for c in cells if c]
+            new_page = bool(table.rows) and line.page != table.rows[-1].source.page
+            if new_page and line.page is not None and not after_break and not header_left:
+                # a new page: its first rows may repeat the header (a word processor's
+                # repeated header rows, single cells among them)
+                header_left = len(header)
             if cells[0] in ("栏次", "行次"):
                 header_left = 0
                 i += 1  # the 栏次 row repeated on a new page
@@ -424,7 +429,12 @@ class TableReader:
             return False
         if "seq" in kinds:
             return not cells[kinds.index("seq")]
-        return after_break and len(filled) == 1
+        # an enumerated label (六、… / 1.… / (一)…) starts an item of its own
+        starts_item = re.match(
+            r"^(?:[一二三四五六七八九十]+、|\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）])",
+            cells[filled[0]],
+        )
+        return after_break and len(filled) == 1 and not starts_item
 
     @staticmethod
     def _label(table: Table, cells: list[Cell]) -> str | None:
