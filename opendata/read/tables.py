@@ -286,7 +286,7 @@ class TableReader:
                 i += 1  # a header row repeated on a new page
                 continue
             header_left = 0
-            cells = self._fit(line, width)
+            cells = self._fit(table, line, width)
             if groups == 2 and any(cells[half:]):
                 self._row(table, line, cells[half:], after_break)
                 right.append(table.rows.pop())
@@ -321,18 +321,7 @@ class TableReader:
             return None
         if self.is_title(line):
             return None
-        kinds = [c.kind for c in table.columns[:width]]
-        cells = [""] * width
-        at = 0
-        for word in words:
-            want = ("amount", "quantity") if parse_number(word) is not None else ("label", "text")
-            while at < width and kinds[at] not in want:
-                at += 1
-            if at >= width:
-                return None
-            cells[at] = word
-            at += 1
-        return cells
+        return _place_by_kind(words, [c.kind for c in table.columns[:width]])
 
     def _check_repeat(self, repeat: Preamble, first: Preamble, line: Line) -> None:
         for name in ("department_code", "year", "unit"):
@@ -361,9 +350,28 @@ class TableReader:
                     )
         return columns
 
-    def _fit(self, line: Line, width: int) -> list[str]:
-        """The row's cells, exactly ``width`` of them; a wrong count is a finding."""
+    def _fit(self, table: Table, line: Line, width: int) -> list[str]:
+        """The row's cells, exactly ``width`` of them; a wrong count is a finding.
+
+        A row with too few cells in a table of label and amount blocks (收入 | 支出, a
+        continuation page whose grid merged columns) has its cells placed by their kind, in
+        order: a word to the next label column, a number to the next amount column.
+        """
         cells = line.cells
+        kinds = [c.kind for c in table.columns]
+        if len(cells) < width and len(kinds) == width:
+            blocks = not any(k in ("seq", "code", "code_part") for k in kinds)
+            placed = _place_by_kind([c for c in cells if c], kinds) if blocks else None
+            if placed is not None and kinds.count("label") > 1:
+                self.finding(
+                    "row-width",
+                    f"row has {len(cells)} cells, the table has {width} columns; its cells "
+                    "placed by their kind (a word under the next label column, a number "
+                    "under the next amount column)",
+                    line,
+                    "warning",
+                )
+                return placed
         if len(cells) > width and any(cells[width:]):
             self.finding(
                 "row-width",
@@ -549,3 +557,20 @@ def _label_in_seq_column(kinds: list[str], cells: list[Cell]) -> None:
     digits = re.fullmatch(r"\d+", seq.text)
     if seq.text and not label.text and not digits and not is_placeholder(seq.text):
         label.text, seq.text = seq.text, ""
+
+
+def _place_by_kind(words: list[str], kinds: list[str]) -> list[str] | None:
+    """Words of a row, in order, under columns of their kind: a number under the next amount
+    column, any other word under the next label or text column; None when they do not fit."""
+    cells = [""] * len(kinds)
+    at = 0
+    for word in words:
+        number = parse_number(word) is not None
+        want = ("amount", "quantity") if number else ("label", "text")
+        while at < len(kinds) and kinds[at] not in want:
+            at += 1
+        if at >= len(kinds):
+            return None
+        cells[at] = word
+        at += 1
+    return cells
