@@ -428,6 +428,11 @@ def publish(
         where=f"organization {organization}",
         missing_ok=True,
     )
+    if org is not None and not (isinstance(org, dict) and isinstance(org.get("id"), str)):
+        raise PortalError(
+            f"organization {organization}: {client.url} answered organization_show with "
+            f"something that is not an organization ({type(org).__name__})"
+        )
     if org is None:
         raise PortalError(
             f"organization {organization}: not found on {client.url} "
@@ -444,6 +449,12 @@ def publish(
                 execute(client, plan, org)
         except OpendataError as exc:
             result.failures.append((package, exc))
+        except (TypeError, KeyError, AttributeError, IndexError) as exc:
+            # the portal answered with JSON of another shape than CKAN's
+            error = PortalError(
+                f"{client.url} answered in an unexpected shape ({type(exc).__name__}: {exc})"
+            )
+            result.failures.append((package, error))
     result.uploads = client.uploads
     result.requests = dict(client.requests)
     return result
