@@ -60,5 +60,5 @@ def test_a_package_reads_back_into_the_model_it_was_written_from(files: tuple[st
 def test_a_missing_package_is_a_clear_input_error(tmp_path: Path) -> None:
     from opendata.errors import InputError
 
-    with pytest.raises(InputError, match="not a readable data package"):
+    with pytest.raises(InputError, match=r"no datapackage\.json here"):
         load_document(tmp_path / "nothing")

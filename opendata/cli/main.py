@@ -32,6 +32,7 @@ import click
 
 from opendata.errors import OpendataError
 from opendata.resources import VERSION
+from opendata.secrets import scrub
 
 EXIT_FINDINGS = 1
 
@@ -155,7 +156,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except OpendataError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {scrub(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except SystemExit:
         raise

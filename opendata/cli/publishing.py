@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from opendata.publish.datasets import PublishResult, publish
+from opendata.secrets import credential, public_url, scrub
 
 
 def _print_publish(result: PublishResult, verbose: bool) -> None:
@@ -31,14 +32,14 @@ def _print_publish(result: PublishResult, verbose: bool) -> None:
         click.echo(f"  resources: {summary}; {dataset.uploads} {uploads}")
     for package, error in result.failures:
         where = "" if error.path else f"{package}: "
-        click.echo(f"error: {where}{error}", err=True)
+        click.echo(scrub(f"error: {where}{error}"), err=True)
     done = "planned (dry run, nothing changed)" if result.dry_run else "done"
     click.echo(f"{done}: {sum(result.requests.values())} requests, {result.uploads} uploads")
 
 
 def _portal_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not value.startswith(("http://", "https://")):
-        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL")
+        raise click.BadParameter(f"{public_url(value)!r} is not an http:// or https:// URL")
     return value
 
 
@@ -83,12 +84,16 @@ def publish_command(
     verbose: bool,
 ) -> None:
     """Create or update one CKAN dataset per package, uploading only changed files."""
-    token = os.environ.get("CKAN_API_TOKEN") or None
+    token = credential(os.environ.get("CKAN_API_TOKEN"), "CKAN_API_TOKEN")
     if token_file is not None:
         try:
-            token = token_file.read_text("utf-8").strip() or None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise click.UsageError(f"cannot read --token-file {token_file}: {exc}") from None
+            text = token_file.read_text("utf-8")
+        except OSError as exc:
+            why = exc.strerror
+            raise click.UsageError(f"cannot read --token-file {token_file}: {why}") from None
+        except UnicodeDecodeError:
+            raise click.UsageError(f"--token-file {token_file} is not UTF-8 text") from None
+        token = credential(text, f"--token-file {token_file}")
     if token is None and not dry_run:
         raise click.UsageError("no API token: set CKAN_API_TOKEN or give --token-file")
     result = publish(

@@ -20,6 +20,7 @@ from typing import Any
 import requests
 
 from opendata.errors import PortalError
+from opendata.secrets import public_url, remember, scrub
 
 DEFAULT_RETRIES = 4
 DEFAULT_BACKOFF = 0.5
@@ -57,7 +58,9 @@ class CkanClient:
         timeout: float = DEFAULT_TIMEOUT,
         session: requests.Session | None = None,
     ) -> None:
-        self.url = url.rstrip("/")
+        self.endpoint_url = url.rstrip("/")
+        self.url = public_url(self.endpoint_url)  # printed: no user info
+        remember(token)
         self.retries = retries
         self.backoff = backoff
         self.timeout = timeout
@@ -85,7 +88,7 @@ class CkanClient:
         ``upload`` is (file name, bytes, media type): the call is then multipart, with the other
         fields as form strings, as CKAN expects for ``upload``.
         """
-        endpoint = f"{self.url}/api/3/action/{action}"
+        endpoint = f"{self.endpoint_url}/api/3/action/{action}"
         prefix = f"{where}: " if where else ""
         last = ""
         for attempt in range(self.retries + 1):
@@ -105,7 +108,7 @@ class CkanClient:
                 last = f"could not reach {self.url} ({type(exc).__name__}: {_reason(exc)})"
                 continue
             except requests.RequestException as exc:  # a bad URL: retrying will not help
-                raise PortalError(f"{prefix}{action}: {type(exc).__name__}: {exc}") from None
+                raise PortalError(scrub(f"{prefix}{action}: {type(exc).__name__}: {exc}")) from None
             if response.status_code >= 500:
                 last = f"HTTP {response.status_code}: {_describe(_json(response))}"
                 continue
@@ -122,14 +125,16 @@ class CkanClient:
                         " may edit the organization's datasets)"
                     )
                 raise PortalError(
-                    f"{prefix}{action} refused: HTTP {response.status_code} "
-                    f"{_describe(answer)}{hint}",
+                    scrub(
+                        f"{prefix}{action} refused: HTTP {response.status_code} "
+                        f"{_describe(answer)}{hint}"
+                    ),
                     status=response.status_code,
                     answer=answer,
                 )
             return answer["result"]
         raise PortalError(
-            f"{prefix}{action} failed after {self.retries + 1} attempts: {last}",
+            scrub(f"{prefix}{action} failed after {self.retries + 1} attempts: {last}"),
         )
 
 

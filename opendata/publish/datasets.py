@@ -23,7 +23,6 @@ Publishing is idempotent:
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ import requests
 from opendata.errors import InputError, OpendataError, PortalError
 from opendata.publish.ckan import DEFAULT_BACKOFF, DEFAULT_RETRIES, CkanClient
 from opendata.publish.dcat import DcatDescription, dataset_fields, dcat_description, resource_fields
+from opendata.read.datapackage import DESCRIPTOR, read_descriptor, read_json, resource_path
 
 # the graph files published, by package resource name: (CKAN format, media type)
 GRAPH_RESOURCES = {"graph-ttl": ("Turtle", "text/turtle"), "graph-jsonld": ("JSON-LD", None)}
@@ -116,16 +116,8 @@ def dataset_name(package_name: str) -> str:
 
 def read_package(path: Path) -> tuple[dict[str, Any], list[LocalFile], DcatDescription]:
     """The descriptor and the files to publish of the package at ``path``."""
-    descriptor_path = path / "datapackage.json"
-    try:
-        raw = descriptor_path.read_bytes()
-        descriptor = json.loads(raw)
-    except FileNotFoundError:
-        raise InputError("not a data package (no datapackage.json)", path=path) from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"datapackage.json cannot be read: {exc}", path=path) from None
-    if not isinstance(descriptor, dict) or not descriptor.get("name"):
-        raise InputError("datapackage.json has no name", path=path)
+    root, descriptor = read_descriptor(path)
+    raw = _read(root, DESCRIPTOR)
     dcat = dcat_description(path, descriptor["name"])
 
     def uri(relative: str) -> str | None:
@@ -137,7 +129,7 @@ def read_package(path: Path) -> tuple[dict[str, Any], list[LocalFile], DcatDescr
         tabular = res.get("profile") == "tabular-data-resource"
         if not isinstance(relative, str) or name in SKIPPED_RESOURCES:
             continue
-        data = _read(path, relative)
+        data = _read(root, relative)
         expected = str(res.get("hash", "")).removeprefix("sha256:")
         if expected and hashlib.sha256(data).hexdigest() != expected:
             raise InputError(
@@ -152,7 +144,7 @@ def read_package(path: Path) -> tuple[dict[str, Any], list[LocalFile], DcatDescr
             fmt, media = GRAPH_RESOURCES.get(name, (str(res.get("format") or suffix).upper(), None))
         schema = res.get("schema")
         if isinstance(schema, str):
-            schema = json.loads(_read(path, schema))
+            schema = read_json(root, schema)
         files.append(
             LocalFile(
                 name=name,
@@ -209,9 +201,7 @@ def read_package(path: Path) -> tuple[dict[str, Any], list[LocalFile], DcatDescr
 
 
 def _read(package: Path, relative: str) -> bytes:
-    target = (package / relative).resolve()
-    if package.resolve() not in target.parents:
-        raise InputError(f"resource path {relative!r} leaves the package", path=package)
+    target = resource_path(package, relative)
     try:
         return target.read_bytes()
     except OSError as exc:
@@ -438,6 +428,11 @@ def publish(
         where=f"organization {organization}",
         missing_ok=True,
     )
+    if org is not None and not (isinstance(org, dict) and isinstance(org.get("id"), str)):
+        raise PortalError(
+            f"organization {organization}: {client.url} answered organization_show with "
+            f"something that is not an organization ({type(org).__name__})"
+        )
     if org is None:
         raise PortalError(
             f"organization {organization}: not found on {client.url} "
@@ -454,6 +449,12 @@ def publish(
                 execute(client, plan, org)
         except OpendataError as exc:
             result.failures.append((package, exc))
+        except (TypeError, KeyError, AttributeError, IndexError) as exc:
+            # the portal answered with JSON of another shape than CKAN's
+            error = PortalError(
+                f"{client.url} answered in an unexpected shape ({type(exc).__name__}: {exc})"
+            )
+            result.failures.append((package, error))
     result.uploads = client.uploads
     result.requests = dict(client.requests)
     return result

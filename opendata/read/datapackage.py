@@ -34,9 +34,111 @@ _BOOKKEEPING = {"row", "line", "page", "role", "code_level", "parent_code", "uni
 _CODE_PARTS = {"code_class", "code_category", "code_item"}
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+DESCRIPTOR = "datapackage.json"
+
+
+def resource_path(root: Path, relative: object, *, what: str = "resource path") -> Path:
+    """``relative`` (a path from a descriptor) as a file INSIDE the package at ``root``.
+
+    An absolute path, or one that leaves the package through ``..`` or a symbolic link, is
+    refused (:class:`InputError`): a package only ever names its own files.
+    """
+    if not isinstance(relative, str) or not relative:
+        raise InputError(f"a {what} in {DESCRIPTOR} is not a file name: {relative!r}", path=root)
+    if "\0" in relative:
+        raise InputError(f"{what} {relative!r} is not a file name", path=root)
+    target = (root / relative).resolve()
+    if Path(relative).is_absolute() or root.resolve() not in target.parents:
+        raise InputError(f"{what} {relative!r} leaves the package", path=root)
+    return target
+
+
+def read_descriptor(package: str | Path) -> tuple[Path, dict[str, Any]]:
+    """The folder and the descriptor of the package at ``package`` (its folder or its
+    ``datapackage.json``), checked for the shape every reader relies on.
+
+    The descriptor must be a JSON object with a ``name`` and a list of ``resources`` (if any),
+    each an object with a ``name`` and a ``path`` inside the package (and a ``schema``, if it
+    names a file, inside it too). Anything else is an :class:`InputError` (exit code 3)
+    naming the file and what was expected; ``validate``, ``audit``, ``load`` and ``publish`` all
+    start here.
+    """
+    path = Path(package)
+    descriptor = path / DESCRIPTOR if path.is_dir() else path
+    root = descriptor.parent
+    if not descriptor.is_file():
+        raise InputError(
+            f"no {DESCRIPTOR} here: not a data package; expected a package folder", path=path
+        )
+    try:
+        text = descriptor.read_bytes().decode("utf-8-sig")
+        meta = json.loads(text)
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8 text; expected a JSON descriptor", path=descriptor) from None
+    except RecursionError:
+        raise InputError(
+            "is nested too deeply to be a package descriptor", path=descriptor
+        ) from None
+    except ValueError as exc:
+        raise InputError(
+            f"is not JSON ({exc}); expected a package descriptor", path=descriptor
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", path=descriptor) from None
+    if not isinstance(meta, dict):
+        raise InputError(
+            f"is a JSON {type(meta).__name__}; expected an object (a package descriptor)",
+            path=descriptor,
+        )
+    if not isinstance(meta.get("name"), str) or not meta["name"]:
+        raise InputError('has no package name; expected a "name" string', path=descriptor)
+    resources = meta.get("resources", [])
+    if not isinstance(resources, list):
+        raise InputError('has "resources" that are not a list of files', path=descriptor)
+    for number, resource in enumerate(resources, 1):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            raise InputError(f"resource {number} is not an object with a name", path=descriptor)
+        resource_path(root, resource.get("path"), what=f"path of resource {resource['name']!r}")
+        schema = resource.get("schema")
+        if schema is not None and not isinstance(schema, (str, dict)):
+            raise InputError(
+                f"the schema of resource {resource['name']!r} is neither a file nor an object",
+                path=descriptor,
+            )
+        if isinstance(schema, str):
+            resource_path(root, schema, what=f"schema of resource {resource['name']!r}")
+    return root, meta
+
+
+def read_json(root: Path, relative: str) -> Any:
+    """A JSON file of the package (a Table Schema), or an :class:`InputError` saying why not."""
+    path = resource_path(root, relative)
+    try:
+        return json.loads(path.read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(f"{relative} is missing", path=root) from None
+    except OSError as exc:
+        raise InputError(f"{relative} cannot be read: {exc.strerror}", path=root) from None
+    except RecursionError:
+        raise InputError(f"{relative} is nested too deeply", path=root) from None
+    except ValueError as exc:  # UnicodeDecodeError too
+        raise InputError(f"{relative} is not JSON text: {exc}", path=root) from None
+
+
+def read_rows(root: Path, relative: str) -> list[dict[str, str]]:
+    """A CSV table of the package as dicts, or an :class:`InputError` naming the file."""
+    path = resource_path(root, relative)
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise InputError(f"{relative} is missing; the package lists it", path=root) from None
+    except OSError as exc:
+        raise InputError(f"{relative} cannot be read: {exc.strerror}", path=root) from None
+    except UnicodeDecodeError:
+        raise InputError(f"{relative} is not UTF-8; expected a CSV table", path=root) from None
+    except csv.Error as exc:
+        raise InputError(f"{relative} is not a readable CSV table ({exc})", path=root) from None
 
 
 def _value(text: str) -> Decimal | None:
@@ -75,12 +177,9 @@ def _table(
     root: Path, resource: dict[str, Any], headers: dict[str, str], labels: dict[str, str]
 ) -> Table:
     schema_ref = resource.get("schema")
-    schema = (
-        json.loads((root / schema_ref).read_text(encoding="utf-8"))
-        if isinstance(schema_ref, str)
-        else schema_ref or {"fields": []}
-    )
-    rows = _rows(root / resource["path"])
+    schema = read_json(root, schema_ref) if isinstance(schema_ref, str) else schema_ref
+    schema = schema or {"fields": []}
+    rows = read_rows(root, resource["path"])
     kind = resource["table_kind"]
     source_file = resource.get("source", {}).get("file", resource["path"])
     columns: list[Column] = []
@@ -141,9 +240,9 @@ def _table(
     return table
 
 
-def _sections(path: Path, default_file: str) -> list[Section]:
+def _sections(root: Path, relative: str, default_file: str) -> list[Section]:
     sections = []
-    for raw in _rows(path):
+    for raw in read_rows(root, relative):
         file = raw.get("file") or default_file
         lines = [int(x) for x in raw.get("text_lines", "").split()]
         pages = [_int(x) for x in raw.get("text_pages", "").split()] or [None] * len(lines)
@@ -160,13 +259,18 @@ def _sections(path: Path, default_file: str) -> list[Section]:
 
 def load_document(package: str | Path) -> Document:
     """The model of a package written by :func:`opendata.write.package.write_package`."""
-    root = Path(package)
-    descriptor = root / "datapackage.json" if root.is_dir() else root
-    root = descriptor.parent
+    root, meta = read_descriptor(package)
+    descriptor = root / DESCRIPTOR
     try:
-        meta = json.loads(descriptor.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{descriptor}: not a readable data package ({exc})") from exc
+        return _document(root, descriptor, meta)
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        # a descriptor or a table of another shape than opendata writes
+        raise InputError(
+            f"the package is not as opendata writes it ({type(exc).__name__}: {exc})", path=root
+        ) from None
+
+
+def _document(root: Path, descriptor: Path, meta: dict[str, Any]) -> Document:
     sources = meta.get("sources", [])
     file = sources[0]["path"] if sources else descriptor.name
     doc = Document(
@@ -184,27 +288,24 @@ def load_document(package: str | Path) -> Document:
     headers: dict[str, dict[str, str]] = {}
     labels: dict[str, dict[str, str]] = {}  # the reader's row labels, kept in facts.csv
     if "facts" in by_name:
-        for fact in _rows(root / by_name["facts"]["path"]):
+        for fact in read_rows(root, by_name["facts"]["path"]):
             headers.setdefault(fact["resource"], {})[fact["column"]] = fact["header"]
             labels.setdefault(fact["resource"], {}).setdefault(fact["row"], fact["label"])
-    try:
-        for resource in resources:
-            if "table_kind" in resource:
-                doc.tables.append(
-                    _table(
-                        root,
-                        resource,
-                        headers.get(resource["name"], {}),
-                        labels.get(resource["name"], {}),
-                    )
+    for resource in resources:
+        if "table_kind" in resource:
+            doc.tables.append(
+                _table(
+                    root,
+                    resource,
+                    headers.get(resource["name"], {}),
+                    labels.get(resource["name"], {}),
                 )
-        if "sections" in by_name:
-            doc.sections = _sections(root / by_name["sections"]["path"], file)
-        if "reader_findings" in by_name:
-            doc.findings = [
-                finding_from_record("reader", raw, file=file)
-                for raw in _rows(root / by_name["reader_findings"]["path"])
-            ]
-    except (OSError, KeyError, ValueError) as exc:
-        raise InputError(f"{root}: a resource of the package cannot be read ({exc})") from exc
+            )
+    if "sections" in by_name:
+        doc.sections = _sections(root, by_name["sections"]["path"], file)
+    if "reader_findings" in by_name:
+        doc.findings = [
+            finding_from_record("reader", raw, file=file)
+            for raw in read_rows(root, by_name["reader_findings"]["path"])
+        ]
     return doc

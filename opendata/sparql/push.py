@@ -21,12 +21,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from opendata.errors import InputError, OpendataError, PushError
+from opendata.secrets import CredentialError, credential, remember_basic, scrub
+from opendata.secrets import public_url as public_url
 from opendata.sparql.store import package_graph
 
 ENV_USER = "OPENDATA_STORE_USER"
@@ -46,20 +48,14 @@ class PushResult:
     error: OpendataError | None = None
 
 
-def public_url(url: str) -> str:
-    """The URL without any user or password in it (safe to print)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-
-
 def credentials_auth(session: requests.Session, url: str, timeout: float) -> AuthBase | None:
     """The authentication from the environment, in the scheme the server asks for."""
-    user, password = os.environ.get(ENV_USER), os.environ.get(ENV_PASSWORD)
+    user = credential(os.environ.get(ENV_USER), ENV_USER, ascii_only=False)
+    password = (os.environ.get(ENV_PASSWORD) or "").strip("\r\n")  # spaces may belong to it
+    credential(password, ENV_PASSWORD, ascii_only=False)  # checked, and remembered
     if not user:
         return None
+    remember_basic(user, password)
     scheme = (os.environ.get(ENV_AUTH) or "").lower()
     if scheme not in ("basic", "digest"):
         try:
@@ -69,8 +65,11 @@ def credentials_auth(session: requests.Session, url: str, timeout: float) -> Aut
             challenge = ""
         scheme = "digest" if challenge.startswith("digest") else "basic"
     if scheme == "digest":
-        return HTTPDigestAuth(user, password or "")
-    return HTTPBasicAuth(user, password or "")
+        if not (user + password).isascii():
+            raise CredentialError(f"{ENV_USER} or {ENV_PASSWORD} is not ASCII (Digest needs it)")
+        return HTTPDigestAuth(user, password)
+    # RFC 7617: user and password as UTF-8 (requests would encode them as Latin-1 and fail)
+    return HTTPBasicAuth(user.encode("utf-8"), password.encode("utf-8"))
 
 
 def _put(
@@ -103,6 +102,8 @@ def push(
 ) -> Iterator[PushResult]:
     """PUT each package's graph into its named graph at ``url``; yield one result each."""
     shown = public_url(url)
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise CredentialError(f"--store {shown!r} is not an http:// or https:// URL")
     with requests.Session() as session:
         session.trust_env = False  # no proxies or .netrc: credentials come from ENV_* only
         auth = credentials_auth(session, url, timeout)
@@ -129,7 +130,7 @@ def push(
                     break
                 retry = True
                 if response is not None:
-                    text = " ".join(response.text.split())[:200]
+                    text = scrub(" ".join(response.text.split()))[:200]
                     error = f"{shown} answered {response.status_code} {response.reason}" + (
                         f": {text}" if text else ""
                     )

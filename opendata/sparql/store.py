@@ -18,7 +18,6 @@ Queries see the union of all graphs as their default graph, so they need no ``GR
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -30,6 +29,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from opendata.errors import InputError, OpendataError, OutputError, QueryError, StoreError
+from opendata.read.datapackage import read_descriptor
 from opendata.read.lines import sha256_file
 from opendata.resources import toolkit_file
 from opendata.sparql.results import Results, collect
@@ -85,16 +85,8 @@ def package_graph(package: Path | str) -> PackageGraph:
     The disclosure URI is the first ``…/id/disclosure/<package name>`` IRI in the file: the
     file is scanned line by line and the scan stops there (observations come early).
     """
-    folder = Path(package)
-    if folder.name == "datapackage.json":
-        folder = folder.parent
-    descriptor = folder / "datapackage.json"
-    if not descriptor.is_file():
-        raise InputError("no datapackage.json here; expected a package folder", path=folder)
-    try:
-        name = json.loads(descriptor.read_text(encoding="utf-8"))["name"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"cannot read the package descriptor: {exc}", path=descriptor) from exc
+    folder, descriptor = read_descriptor(package)
+    name = descriptor["name"]
     files = [(folder / relative, fmt) for relative, fmt in GRAPH_FILES]
     path, fmt = next(((p, f) for p, f in files if p.is_file()), (None, None))
     if path is None or fmt is None:

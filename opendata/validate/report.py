@@ -12,12 +12,14 @@ location (resource and row, or graph node and path).
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from opendata.errors import InputError
 from opendata.model import Finding, finding_record
+from opendata.read.datapackage import DESCRIPTOR, read_descriptor
 from opendata.resources import shapes_text
 from opendata.validate.shacl import validate_store
 from opendata.validate.tablecheck import check_package, problem
@@ -63,14 +65,17 @@ def validate_package(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {ENGINES}")
     path = Path(path)
-    descriptor = path / "datapackage.json" if path.is_dir() else path
-    if not descriptor.is_file():
-        raise InputError("no datapackage.json here; expected a package folder", path=path)
+    root, _ = read_descriptor(path)  # the shape every check relies on; files inside the package
+    descriptor = path if path.is_file() else root / DESCRIPTOR
     if engine == "fast":
         try:
             fast = check_package(descriptor)
-        except (OSError, ValueError) as exc:
-            raise InputError(f"the package cannot be read: {exc}", path=descriptor) from exc
+        except (OSError, ValueError, csv.Error) as exc:
+            raise InputError(f"the package cannot be read: {exc}", path=descriptor) from None
+        except RecursionError:
+            raise InputError(
+                "a schema of the package is nested too deeply", path=descriptor
+            ) from None
         result = ValidationReport(
             str(descriptor.parent),
             fast.valid,

@@ -119,7 +119,7 @@ def check_package(descriptor_path: Path) -> TableReport:
     root = descriptor_path.parent
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     errors = [
-        problem(None, e.get("type", "package-error"), str(e.get("message", e)))
+        problem(None, getattr(e, "type", "package-error"), str(getattr(e, "message", e)))
         for e in Package.metadata_validate(descriptor)
     ]
     resources = descriptor.get("resources", [])
