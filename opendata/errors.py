@@ -111,3 +111,9 @@ class HttpError(OpendataError):
     def __init__(self, status: HTTPStatus, message: str) -> None:
         self.status = status
         super().__init__(message)
+
+
+class CredentialError(OpendataError):
+    """A credential given in the environment or a file cannot be used (usage error)."""
+
+    exit_code = 2

@@ -30,9 +30,9 @@ from typing import Any
 
 import click
 
+from opendata.credentials import scrub
 from opendata.errors import OpendataError
 from opendata.resources import VERSION
-from opendata.secrets import scrub
 
 EXIT_FINDINGS = 1
 

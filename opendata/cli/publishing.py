@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
+from opendata.credentials import credential, public_url, scrub
 from opendata.publish.datasets import PublishResult, publish
-from opendata.secrets import credential, public_url, scrub
 
 
 def _print_publish(result: PublishResult, verbose: bool) -> None:

@@ -19,8 +19,8 @@ from typing import Any
 
 import requests
 
+from opendata.credentials import public_url, remember, scrub
 from opendata.errors import PortalError
-from opendata.secrets import public_url, remember, scrub
 
 DEFAULT_RETRIES = 4
 DEFAULT_BACKOFF = 0.5

@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from opendata.errors import InputError, OpendataError, PushError
-from opendata.secrets import CredentialError, credential, remember_basic, scrub
-from opendata.secrets import public_url as public_url
+from opendata.credentials import credential, remember_basic, scrub
+from opendata.credentials import public_url as public_url
+from opendata.errors import CredentialError, InputError, OpendataError, PushError
 from opendata.sparql.store import package_graph
 
 ENV_USER = "OPENDATA_STORE_USER"

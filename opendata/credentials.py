@@ -16,17 +16,11 @@ import base64
 import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from opendata.errors import OpendataError
+from opendata.errors import CredentialError
 
 MASK = "***"
 _known: set[str] = set()
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
-
-
-class CredentialError(OpendataError):
-    """A credential given in the environment or a file cannot be used (usage error)."""
-
-    exit_code = 2
 
 
 def remember(*secrets: str | None) -> None:
