@@ -23,16 +23,22 @@ _known: set[str] = set()
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
 
 
+#: Shorter values are not scrubbed: masking every ``t`` of a message hides nothing worth
+#: hiding (a credential this short is guessed, not read) and garbles every message.
+MIN_SCRUBBED = 4
+
+
 def remember(*secrets: str | None) -> None:
-    """Scrub these from all printed text from now on."""
+    """Scrub these from all printed text from now on (those of at least
+    :data:`MIN_SCRUBBED` characters)."""
     for secret in secrets:
-        if secret:
+        if secret and len(secret) >= MIN_SCRUBBED:
             _known.add(secret)
 
 
 def remember_basic(user: str, password: str) -> None:
     """Remember a user and password and their ``Authorization: Basic`` forms."""
-    remember(user if len(user) >= 4 else None, password)
+    remember(user, password)
     for encoding in ("utf-8", "latin-1"):
         try:
             pair = f"{user}:{password}".encode(encoding)
