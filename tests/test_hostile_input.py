@@ -196,3 +196,11 @@ def test_a_store_url_without_a_scheme_is_a_usage_error(
     done = run_script("push", golden_package, "--store", "localhost:8890/crud", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "is not an http:// or https:// URL" in done.stderr
+
+
+def test_a_very_short_credential_does_not_garble_messages() -> None:
+    """Regression: a one-letter token remembered once masked every ``t`` of later messages."""
+    from opendata.credentials import remember, scrub
+
+    remember("t", "longer-secret")
+    assert scrub("organization_show failed: longer-secret") == "organization_show failed: ***"
