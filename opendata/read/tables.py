@@ -34,6 +34,14 @@ from opendata.read.cells import (
 )
 from opendata.read.generic import type_unknown_columns
 from opendata.read.lines import Line, mend_spaces
+from opendata.read.placement import (
+    carried_parts,
+    code_part_headers,
+    label_in_seq_column,
+    place_by_kind,
+    previous_code,
+    total_row,
+)
 from opendata.read.preamble import (
     DEPT_KEY_RE,
     DEPT_RE,
@@ -124,7 +132,7 @@ class TableReader:
                 above = rows[:-1]
                 width = max(len(r.cells) for r in rows)
                 # a 合计 row printed inside the header block, above the 栏次 row, is data
-                split = next((k for k, r in enumerate(above) if k and _total_row(r.cells)), None)
+                split = next((k for k, r in enumerate(above) if k and total_row(r.cells)), None)
                 if split is None:
                     return [r.cells for r in above], j, width, []
                 return (
@@ -140,7 +148,7 @@ class TableReader:
             if not k:
                 continue
             cells = row.cells
-            if (parts := _code_part_headers(cells)) and looks_like_data(cells[parts:]):
+            if (parts := code_part_headers(cells)) and looks_like_data(cells[parts:]):
                 # 类 / 款 / 项 printed on the 合计 line: a header there, the rest is data
                 sub = [*cells[:parts], *[""] * (len(cells) - parts)]
                 data = [*[""] * parts, *cells[parts:]]
@@ -321,7 +329,7 @@ class TableReader:
             return None
         if self.is_title(line):
             return None
-        return _place_by_kind(words, [c.kind for c in table.columns[:width]])
+        return place_by_kind(words, [c.kind for c in table.columns[:width]])
 
     def _check_repeat(self, repeat: Preamble, first: Preamble, line: Line) -> None:
         for name in ("department_code", "year", "unit"):
@@ -361,7 +369,7 @@ class TableReader:
         kinds = [c.kind for c in table.columns]
         if len(cells) < width and len(kinds) == width:
             blocks = not any(k in ("seq", "code", "code_part") for k in kinds)
-            placed = _place_by_kind([c for c in cells if c], kinds) if blocks else None
+            placed = place_by_kind([c for c in cells if c], kinds) if blocks else None
             if placed is not None and kinds.count("label") > 1:
                 self.finding(
                     "row-width",
@@ -421,7 +429,7 @@ class TableReader:
                         "error",
                     )
             row_cells.append(cell)
-        _label_in_seq_column(kinds, row_cells)
+        label_in_seq_column(kinds, row_cells)
         row = Row(row_cells, self.source(line))
         row.label = self._label(table, row_cells)
         row.role = classify_label(row.label)
@@ -480,7 +488,7 @@ class TableReader:
         code = re.sub(r"\s+", "", by_name.get("code", ""))
         parts = [re.sub(r"\s+", "", by_name.get(p, "")) for p in CODE_PART_FIELDS]
         if not code and any(parts):
-            code = "".join(_carried_parts(parts, _previous_code(table)))
+            code = "".join(carried_parts(parts, previous_code(table)))
         if not code or not re.search(r"\d", code):
             self._label_in_code_column(table, row)
             return
@@ -497,31 +505,6 @@ class TableReader:
         row.parent_code = code[:-2] if len(code) > 3 else None
 
 
-def _code_part_headers(cells: list[str]) -> int:
-    """How many leading cells are the 类 / 款 / 项 sub-headers (0 when they are not)."""
-    names = [re.sub(r"\s+", "", c) for c in cells[:3]]
-    return 3 if names == ["类", "款", "项"] else 0
-
-
-def _previous_code(table: Table) -> str:
-    """The code of the nearest row above that has one."""
-    return next((r.code for r in reversed(table.rows) if r.code), "")
-
-
-def _carried_parts(parts: list[str], previous: str) -> list[str]:
-    """类 / 款 / 项 cells merged down their group print the upper parts once: a row with only
-    its 款 (``05``) or 项 (``01``) takes the parts above from the previous code, 201 → 20105 →
-    2010501. Parts printed in full are kept as printed."""
-    first = next(k for k, part in enumerate(parts) if part)
-    widths = (3, 2, 2)
-    if first == 0 or len(previous) < sum(widths[:first]):
-        return parts
-    if not all(re.fullmatch(r"\d+", p) for p in parts if p):
-        return parts
-    upper = previous[: sum(widths[:first])]
-    return [upper, *parts[first:]]
-
-
 def mark_of_which(table: Table) -> None:
     """Rows after a ``其中：`` row and before the next numbered or total row are 其中 rows too."""
     inside = False
@@ -533,44 +516,3 @@ def mark_of_which(table: Table) -> None:
             inside = False
         elif inside and row.role == "detail":
             row.role = "of_which"
-
-
-def _total_row(cells: list[str]) -> bool:
-    """A 合计 / 总计 row of amounts: its label in one of the first four cells, then only
-    amounts or placeholders (none at all when the label is in one of the first three)."""
-    filled = [(n, c) for n, c in enumerate(cells) if c]
-    if not filled or filled[0][0] > 3 or classify_label(filled[0][1]) != "total":
-        return False
-    rest = [c for _, c in filled[1:]]
-    if not all(parse_number(c) is not None or is_placeholder(c) for c in rest):
-        return False
-    # with no amount (an empty table), only a label in the 序号 / code / name cells
-    return any(parse_number(c) is not None for c in rest) or filled[0][0] <= 2
-
-
-def _label_in_seq_column(kinds: list[str], cells: list[Cell]) -> None:
-    """A label printed across the merged 序号 / code / name cells lands in the 序号 column
-    (合计): it is moved to the empty label column."""
-    if "seq" not in kinds or "label" not in kinds:
-        return
-    seq, label = cells[kinds.index("seq")], cells[kinds.index("label")]
-    digits = re.fullmatch(r"\d+", seq.text)
-    if seq.text and not label.text and not digits and not is_placeholder(seq.text):
-        label.text, seq.text = seq.text, ""
-
-
-def _place_by_kind(words: list[str], kinds: list[str]) -> list[str] | None:
-    """Words of a row, in order, under columns of their kind: a number under the next amount
-    column, any other word under the next label or text column; None when they do not fit."""
-    cells = [""] * len(kinds)
-    at = 0
-    for word in words:
-        number = parse_number(word) is not None
-        want = ("amount", "quantity") if number else ("label", "text")
-        while at < len(kinds) and kinds[at] not in want:
-            at += 1
-        if at >= len(kinds):
-            return None
-        cells[at] = word
-        at += 1
-    return cells
