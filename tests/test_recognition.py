@@ -173,3 +173,22 @@ def test_a_short_header_row_spreads_over_the_columns() -> None:
         "支出/支出用途/项目名称",
         "支出/支出用途/金额",
     ]
+
+
+def test_a_title_printed_after_its_table_names_it(tmp_path: Path) -> None:
+    doc = read(
+        tmp_path, "说明如下。\n单位：万元\n" + CODED + "一般公共预算支出预算表\n以上为本年支出。\n"
+    )
+    (table,) = doc.tables
+    assert (table.kind, table.title) == ("general_budget_expenditure", "一般公共预算支出预算表")
+    assert "title printed after it" in evidence(doc)[0]
+
+
+def test_a_title_after_a_table_that_heads_the_next_table_stays_with_it(tmp_path: Path) -> None:
+    doc = read(
+        tmp_path,
+        "说明如下。\n单位：万元\n" + CODED + "一般公共预算基本支出预算表\n单位：万元\n"
+        "科目编码\t科目名称\t合计\t人员经费\t公用经费\n301\t工资福利支出\t120.50\t120.50\t\n",
+    )
+    assert [t.title for t in doc.tables][1] == "一般公共预算基本支出预算表"
+    assert doc.tables[0].title != "一般公共预算基本支出预算表"

@@ -30,6 +30,7 @@ from opendata.read.preamble import (
     DEPT_RE,
     TABLE_NUMBER_RE,
     Preamble,
+    is_caption,
     read_preamble_line,
 )
 from opendata.read.projects import overall_targets, project_title, read_project
@@ -281,6 +282,28 @@ def _title_above(lines: list[Line], i: int) -> tuple[str, Preamble]:
     return (candidates[0] if candidates else ""), pre
 
 
+def _title_below(lines: list[Line], i: int) -> str | None:
+    """A title printed after the rows that start at ``lines[i]`` (a spreadsheet's caption row
+    at the foot, or text order that puts the title last): the first short line after them,
+    when it names a kind and is not the title of rows that follow it."""
+    end = i
+    while end < len(lines) and (lines[end].blank or lines[end].is_row):
+        end += 1
+    for j in range(end, min(end + 3, len(lines))):
+        line = lines[j]
+        if line.blank:
+            continue
+        text = line.stripped
+        if line.is_row or len(text) > MAX_TITLE or narrative.is_toc_entry(line):
+            return None
+        kinds = find_kinds(text)
+        if kinds and not _confirmed(lines, j, kinds[0]):
+            return text
+        if not is_caption(text):
+            return None
+    return None
+
+
 def _untitled_table(
     lines: list[Line],
     i: int,
@@ -295,8 +318,12 @@ def _untitled_table(
     kinds = find_kinds(title) if title else []
     paths, _ = reader.header_at(i)
     kind = None
+    after = None if kinds else _title_below(lines, i)
     if kinds:
         kind, evidence = best_kind(kinds, paths), "title above its preamble, and header"
+    elif after is not None:
+        title = after
+        kind, evidence = best_kind(find_kinds(after), paths), "title printed after it, and header"
     elif (found := kind_from_header(paths, doc.kind)) is not None:
         kind, evidence = found, "header (" + " | ".join(p for p in paths if p) + ")"
     if kind is not None and i > 0:
