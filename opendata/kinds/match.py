@@ -46,7 +46,12 @@ def find_kind(title: str) -> TableKind | None:
 
 
 def match_columns(kind: TableKind, paths: list[str]) -> list[FieldSpec | None]:
-    """Map header paths onto the kind's fields, each field used at most once."""
+    """Map header paths onto the kind's fields, each field used at most once.
+
+    A path none of the fields matches is tried again with its last two levels joined: a header
+    wrapped inside its cell can come out as two levels (``国有资本经营预算财政/拨款``) when
+    the table has no rules to hold the cell together.
+    """
     used: set[str] = set()
     result: list[FieldSpec | None] = []
     for path in paths:
@@ -54,6 +59,14 @@ def match_columns(kind: TableKind, paths: list[str]) -> list[FieldSpec | None]:
         if spec is not None:
             used.add(spec.name)
         result.append(spec)
+    for j, path in enumerate(paths):
+        if result[j] is not None or path.count("/") < 1:
+            continue
+        joined = path[::-1].replace("/", "", 1)[::-1]
+        spec = next((f for f in kind.fields if f.name not in used and f.matches(joined)), None)
+        if spec is not None:
+            used.add(spec.name)
+            result[j] = spec
     return result
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import NamedTuple, cast
 
-from opendata.read.unruled import unruled_tables
+from opendata.read.unruled import Carried, unruled_tables
 
 TOL = 2.0  # points: rules closer than this are the same rule
 
@@ -327,8 +327,14 @@ def _text(visual: list[tuple[float, list[Char]]]) -> list[PageLine]:
     return lines
 
 
-def page_lines(chars: list[Char], segments: list[Segment]) -> list[PageLine]:
-    """All lines of one page, top to bottom: running text and table rows."""
+def page_lines(
+    chars: list[Char], segments: list[Segment], carry: list[Carried | None] | None = None
+) -> list[PageLine]:
+    """All lines of one page, top to bottom: running text and table rows.
+
+    ``carry`` holds, from one page to the next, the table without vertical rules that ran to
+    the foot of the previous page (see :class:`opendata.read.unruled.Carried`); give the same
+    one-item list for every page of a document."""
     grids = find_grids(segments)
     inside: list[list[Char]] = [[] for _ in grids]
     outside: list[Char] = [] if grids else chars  # no table: every character is running text
@@ -349,7 +355,11 @@ def page_lines(chars: list[Char], segments: list[Segment]) -> list[PageLine]:
     lines = []
     visual = [(top, sorted(row, key=_by_x0)) for top, row in visual_lines(outside)]
     taken = 0  # visual lines before this one are in lines already
-    for k, (span, rows) in enumerate(unruled_tables(visual), len(grids)):
+    carried = carry[0] if carry else None
+    found, carried = unruled_tables(visual, None if grids else carried)
+    if carry:
+        carry[0] = carried
+    for k, (span, rows) in enumerate(found, len(grids)):
         lines.extend(_text(visual[taken : span.start]))
         taken = span.stop
         for top, cells in rows:

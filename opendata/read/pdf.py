@@ -17,6 +17,7 @@ from opendata.errors import InputError
 from opendata.read import _pdfium
 from opendata.read.layout import Char, Segment, page_lines
 from opendata.read.lines import Line
+from opendata.read.unruled import Carried
 
 Box = tuple[float, float, float, float]
 
@@ -205,6 +206,7 @@ def read_pdf_lines(path: Path) -> tuple[list[Line], list[tuple[str, int]]]:
     lines: list[Line] = []
     notes: list[tuple[str, int]] = []
     any_text = False
+    carry: list[Carried | None] = [None]  # a table without vertical rules running on
     try:
         for number in range(len(document)):
             try:
@@ -213,7 +215,7 @@ def read_pdf_lines(path: Path) -> tuple[list[Line], list[tuple[str, int]]]:
                 box = page_box(page)
                 textpage = page.get_textpage()  # keep a reference while its handle is used
                 chars = _chars(textpage, box)
-                page_items = page_lines(chars, _segments(page, transform, box))
+                page_items = page_lines(chars, _segments(page, transform, box), carry)
             except (pdfium.PdfiumError, ValueError, ZeroDivisionError, OverflowError) as exc:
                 notes.append((f"page {number + 1} cannot be read ({exc}); skipped", number + 1))
                 continue

@@ -46,6 +46,7 @@ LINE_GAP = 3.5  # × font size: the widest vertical step between two lines of a 
 AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)%?$")
 TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)")
 _NUMERIC = frozenset("0123456789.,-−%")
+TITLE_RE = re.compile(r"表\W*$")  # a title, but not a repeated one: …收支总表（续）
 NUMBER_RE = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
 
 
@@ -125,6 +126,7 @@ class _Block:
     left: float
     right: float
     size: float
+    amounts: float  # where the anchors' first amounts begin (the left of the amount columns)
 
 
 def _fits(line: _Line, block: _Block) -> bool:
@@ -138,17 +140,44 @@ def _fits(line: _Line, block: _Block) -> bool:
     )
 
 
+def _between(line: _Line, block: _Block) -> bool:
+    """Could the line be part of the block, between two of its rows with amounts: as
+    :func:`_fits`, but it may reach further right (a label wrapped in its cell, with the
+    code and 序号 of its row on the line of their own)."""
+    return (
+        abs(line.size - block.size) <= 1.0
+        and line.x0 >= block.left - 2 * block.size
+        and not _preamble_like(line)
+    )
+
+
 def _heads(line: _Line, block: _Block) -> bool:
     """Could the line be a header line of the block: same font size, no preamble, short pieces
-    (not a paragraph), roughly over the block (a header may be wider than the amounts)."""
+    (not a paragraph), roughly over the block (a header may be wider than the amounts; much
+    wider, over columns whose amounts are all blank, when it has cells wide apart)."""
     width = block.right - block.left
     return (
         abs(line.size - block.size) <= 1.0
         and line.x0 >= block.left - width / 4
-        and line.x1 <= block.right + width / 4
+        and (line.x1 <= block.right + width / 4 or line.wide >= 2)
         and all(p[-1].x1 - p[0].x0 <= 0.6 * width for p in line.pieces)
         and not _preamble_like(line)
     )
+
+
+def _amounts_x0(line: _Line) -> float:
+    """Where the line's first amount begins (its right end when it has none)."""
+    for piece, text in zip(line.pieces, line.texts, strict=True):
+        if AMOUNT_RE.match(text):
+            return piece[0].x0
+    return line.x1
+
+
+def _label_only(line: _Line, block: _Block) -> bool:
+    """Is the line a row of labels (and codes) with every amount blank: it ends left of the
+    block's amount columns. A table may hold any number of them between two rows with
+    amounts (the empty rows of a 三公 table); a paragraph line reaches over the amounts."""
+    return line.x1 < block.amounts and _fits(line, block)
 
 
 def _close(upper: _Line, lower: _Line, size: float) -> bool:
@@ -162,48 +191,82 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
     while k < len(anchors):
         first = anchors[k]
         line = lines[first]
-        block = _Block([], [first], line.x0, line.x1, line.size)
+        block = _Block([], [first], line.x0, line.x1, line.size, _amounts_x0(line))
         k += 1
         while k < len(anchors):
             nxt = anchors[k]
             candidate = lines[nxt]
             last = block.data[-1]
             between = range(last + 1, nxt)
+            # the lines between are checked against the block widened to the next anchor
+            wider = _Block(
+                [],
+                [],
+                min(block.left, candidate.x0),
+                max(block.right, candidate.x1),
+                block.size,
+                block.amounts,
+            )
             if (
-                len(between) > MAX_INNER
+                sum(1 for j in between if not _label_only(lines[j], wider)) > MAX_INNER
                 or abs(candidate.size - block.size) > 1.0
-                or not all(_fits(lines[j], block) for j in between)
+                or not all(_between(lines[j], wider) for j in between)
                 or not all(_close(lines[j], lines[j + 1], block.size) for j in range(last, nxt))
             ):
                 break
             block.data.extend([*between, nxt])
             block.left = min(block.left, candidate.x0)
             block.right = max(block.right, candidate.x1)
+            block.amounts = min(block.amounts, _amounts_x0(candidate))
             k += 1
         if sum(1 for j in block.data if lines[j].anchor) < 2:
             continue
-        start = blocks[-1].data[-1] + 1 if blocks else 0
-        j = block.data[0] - 1
-        while (
-            j >= start
-            and len(block.header) < MAX_HEADER
-            and _close(lines[j], lines[j + 1], block.size)
-            and _heads(lines[j], block)
-        ):
-            block.header.insert(0, j)
-            j -= 1
-        end = anchors[k] if k < len(anchors) else len(lines)
-        j = block.data[-1] + 1
-        while (
-            j < end
-            and lines[j].wide >= 2
-            and _close(lines[j - 1], lines[j], block.size)
-            and _fits(lines[j], block)
-        ):
-            block.data.append(j)
-            j += 1
+        _take_header(lines, block, blocks[-1].data[-1] + 1 if blocks else 0)
+        _take_rows(lines, block, anchors[k] if k < len(anchors) else len(lines))
         blocks.append(block)
     return blocks
+
+
+def _take_header(lines: list[_Line], block: _Block, start: int) -> None:
+    """Add to the block the header lines right above its first row (none above ``start``).
+    Rows numbered in their first cell (a 序号 or a code, then a label) right above are rows
+    with blank amounts, not header lines: they go to the block's rows."""
+    j = block.data[0] - 1
+    while (
+        j >= start
+        and len(block.header) < MAX_HEADER
+        and _close(lines[j], lines[j + 1], block.size)
+        and _heads(lines[j], block)
+    ):
+        block.header.insert(0, j)
+        j -= 1
+    numbered = [k for k, j in enumerate(block.header) if _numbered(lines[j])]
+    if numbered:  # it and the lines below it (pieces of wrapped labels) are rows
+        block.data[:0] = block.header[numbered[0] :]
+        del block.header[numbered[0] :]
+
+
+def _numbered(line: _Line) -> bool:
+    """A row with a number (序号, code) in its first cell and a label after it."""
+    return (
+        line.wide >= 2
+        and bool(NUMBER_RE.match(line.texts[0]))
+        and any(not NUMBER_RE.match(text) for text in line.texts[1:])
+    )
+
+
+def _take_rows(lines: list[_Line], block: _Block, end: int) -> None:
+    """Add to the block the rows right below its last one (with wide gaps: a code or 序号 and
+    a label whose amounts are blank), up to ``end``."""
+    j = block.data[-1] + 1
+    while (
+        j < end
+        and lines[j].wide >= 2
+        and _close(lines[j - 1], lines[j], block.size)
+        and _fits(lines[j], block)
+    ):
+        block.data.append(j)
+        j += 1
 
 
 def _union(ranges: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -324,11 +387,35 @@ def _bounds(lines: list[_Line], block: _Block, extents: list[tuple[float, float]
     return bounds
 
 
+def _widened(
+    lines: list[_Line], block: _Block, extents: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """The extents widened by the rows without amounts: a label longer than any of a row with
+    amounts (其中：教学科研人员因公出国（境）费) widens its column when it overlaps that one
+    column only."""
+    extents = list(extents)
+    for j in block.data:
+        if lines[j].anchor:
+            continue
+        for piece in lines[j].pieces:
+            x0, x1 = piece[0].x0, piece[-1].x1
+            hits = [k for k, (a, b) in enumerate(extents) if a < x1 and x0 < b]
+            if len(hits) == 1:
+                k = hits[0]
+                a, b = extents[k]
+                wider = (min(a, x0), max(b, x1))
+                left = extents[k - 1][1] if k > 0 else float("-inf")
+                right = extents[k + 1][0] if k + 1 < len(extents) else float("inf")
+                if left < wider[0] and wider[1] < right:
+                    extents[k] = wider
+    return extents
+
+
 def _columns(lines: list[_Line], block: _Block) -> _Columns:
     """The block's columns: the ranges most anchors cover, and a column of its own for a piece
     that falls in the same column as another piece of its line, a wide gap apart (a 栏次
     number or a header over a column with no amounts)."""
-    extents = _extents(lines, block)
+    extents = _widened(lines, block, _extents(lines, block))
     candidates = [lines[j] for j in block.header] + [lines[j] for j in block.data]
     for _ in range(4):
         columns = _Columns(extents, _bounds(lines, block, extents))
@@ -405,27 +492,155 @@ def _header_rows(lines: list[_Line], block: _Block, columns: _Columns) -> list[t
     ]
 
 
+@dataclass
+class Carried:
+    """The last table of a page, when it runs to the foot of the page: the next page may go
+    on with its rows (a table breaking across pages), and one row there (the last row of the
+    table, alone on its page) is not enough to find the columns again."""
+
+    block: _Block
+    columns: _Columns
+
+
+def _carried_block(lines: list[_Line], carried: Carried, end: int) -> _Block | None:
+    """The rows that go on with the carried table at the top of the page, before ``end`` (the
+    first line of the page's first table): from its first row with an amount (or with a code or
+    序号 and a label), under the carried columns, with the header repeated above it."""
+    old, columns = carried.block, carried.columns
+    for j in range(end):
+        line = lines[j]
+        if TITLE_RE.search(" ".join(line.texts)):
+            return None  # a table's title: a new table begins (unless it says it goes on)
+        if line.wide < 2 or not _fits(line, old):
+            continue
+        if not (line.anchor or NUMBER_RE.match(line.texts[0])):
+            continue
+        placed = [columns.of(piece[0].x0, piece[-1].x1) for piece in line.pieces]
+        if len(set(placed)) < len(placed):
+            return None  # two cells in one column: not the carried table's row
+        block = _Block([], [j], old.left, old.right, old.size, old.amounts)
+        _take_header(lines, block, 0)
+        _take_rows(lines, block, end)
+        return block
+    return None
+
+
+def _runs_to_foot(lines: list[_Line], block: _Block) -> bool:
+    """Does the block end the page (but for page furniture: a page number, a note)?"""
+    return len(lines) - 1 - block.data[-1] <= 2
+
+
+def _pitch(lines: list[_Line], block: _Block) -> float:
+    """The block's row pitch: the usual step between two rows with amounts next to each other
+    (twice the font size when no two are)."""
+    steps = sorted(
+        lines[b].top - lines[a].top
+        for a, b in pairwise(block.data)
+        if b == a + 1 and lines[a].anchor and lines[b].anchor
+    )
+    return steps[len(steps) // 2] if steps else 2.0 * block.size
+
+
+def _heads_row(line: _Line) -> bool:
+    """Does the line start a row: it has an amount, or it begins with a number (序号, code)?"""
+    return line.anchor or bool(NUMBER_RE.match(line.texts[0]))
+
+
+def _fragment(line: _Line, other: _Line, columns: _Columns) -> bool:
+    """Is the line part of ``other``'s row (a word of a label wrapped in its cell, a 栏次
+    printed one character per line): it has text only in columns where ``other`` has none."""
+    mine = set(_placed(line, columns))
+    return not line.anchor and not mine & set(_placed(other, columns))
+
+
+def _take_fragments(lines: list[_Line], block: _Block, columns: _Columns) -> None:
+    """Move into the block's rows the pieces of its first and last rows that wrapped above or
+    below them: closer than a row pitch, in columns the row leaves empty (not header lines, not
+    running text)."""
+    near = 0.7 * _pitch(lines, block)
+    first = block.data[0]
+    while block.header and block.header[-1] == first - 1:
+        above = lines[first - 1]
+        if above.top < lines[first].top - near or not _fragment(above, lines[first], columns):
+            break
+        block.header.pop()
+        block.data.insert(0, first - 1)
+        first -= 1
+    last = block.data[-1]
+    while last + 1 < len(lines):
+        below = lines[last + 1]
+        if (
+            below.top > lines[last].top + near
+            or not _fits(below, block)
+            or not _fragment(below, lines[block.data[-1]], columns)
+        ):
+            break
+        block.data.append(last + 1)
+        last += 1
+
+
+def _bands(lines: list[_Line], block: _Block, columns: _Columns) -> list[list[int]]:
+    """The block's data lines grouped into rows: lines closer together than most of a row pitch
+    are one row (a label wrapped over two lines, its amounts centred between them), when just
+    one of them starts a row and the others have text only where it has none; else each line
+    is a row of its own."""
+    near = 0.7 * _pitch(lines, block)
+    chains: list[list[int]] = []
+    for j in block.data:
+        if chains and lines[j].top - lines[chains[-1][-1]].top < near:
+            chains[-1].append(j)
+        else:
+            chains.append([j])
+    bands: list[list[int]] = []
+    for chain in chains:
+        heads = [j for j in chain if _heads_row(lines[j])]
+        head = heads[0] if len(heads) == 1 else None
+        if (
+            len(chain) > 1
+            and head is not None
+            and all(_fragment(lines[j], lines[head], columns) for j in chain if j != head)
+        ):
+            bands.append(chain)
+        else:
+            bands.extend([j] for j in chain)
+    return bands
+
+
 def unruled_tables(
-    visual: Sequence[tuple[float, Sequence[Glyph]]],
-) -> list[tuple[range, list[tuple[float, Cells]]]]:
+    visual: Sequence[tuple[float, Sequence[Glyph]]], carried: Carried | None = None
+) -> tuple[list[tuple[range, list[tuple[float, Cells]]]], Carried | None]:
     """The tables among visual lines (top, characters left to right, none empty).
 
     Each table is the range of the visual lines it takes the place of and its rows, as
-    (top, the characters of each cell).
+    (top, the characters of each cell). ``carried`` is the previous page's last table when it
+    ran to the foot of that page; the table this page's ends with, if it does, is returned for
+    the next page.
     """
     lines = [_line(top, chars) for top, chars in visual]
-    if sum(1 for line in lines if line.wide >= 2) < 2:
-        return []
+    if sum(1 for line in lines if line.wide >= 2) < (1 if carried else 2):
+        return [], None
+    found = [(block, _columns(lines, block)) for block in _blocks(lines)]
+    if carried is not None:
+        end = min([*found[0][0].header, found[0][0].data[0]]) if found else len(lines)
+        block = _carried_block(lines, carried, end)
+        if block is not None:
+            found.insert(0, (block, carried.columns))
     tables = []
-    for block in _blocks(lines):
-        columns = _columns(lines, block)
+    for block, columns in found:
         width = len(columns.extents)
         if width < 2:
             continue
+        _take_fragments(lines, block, columns)
         rows = _header_rows(lines, block, columns)
-        for j in block.data:
-            placed = _placed(lines[j], columns)
-            rows.append((lines[j].top, [placed.get(c, []) for c in range(width)]))
-        taken = [*block.header, *block.data]
+        for band in _bands(lines, block, columns):
+            cells: Cells = [[] for _ in range(width)]
+            for j in band:
+                for col, chars in _placed(lines[j], columns).items():
+                    cells[col].extend(chars)
+            rows.append((lines[band[0]].top, cells))
+        taken = sorted([*block.header, *block.data])
         tables.append((range(taken[0], taken[-1] + 1), rows))
-    return tables
+    last = found[-1] if found else None
+    if last is None or len(last[1].extents) < 2 or not _runs_to_foot(lines, last[0]):
+        return tables, None
+    return tables, Carried(*last)
