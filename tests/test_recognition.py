@@ -192,3 +192,23 @@ def test_a_title_after_a_table_that_heads_the_next_table_stays_with_it(tmp_path:
     )
     assert [t.title for t in doc.tables][1] == "一般公共预算基本支出预算表"
     assert doc.tables[0].title != "一般公共预算基本支出预算表"
+
+
+def test_a_project_title_wrapped_over_three_lines_names_its_form(tmp_path: Path) -> None:
+    # a long numbered title the PDF wraps twice, the middle line a single character
+    form = (
+        "绩效目标\t1.完成档案整理。\t\t\t\t\n"
+        "一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据\n"
+        "产出指标\t数量指标\t整理档案\t\t≥800 卷\t\n"
+    )
+    doc = read(
+        tmp_path,
+        "一般公共预算支出预算表\n单位：万元\n"
+        + CODED
+        + "3、2021 年追加办公厅（室）档案整理经费绩\n效\n目标表\n"
+        + form,
+    )
+    assert [t.kind for t in doc.tables] == ["general_budget_expenditure"]
+    (project,) = doc.projects
+    assert (project.name, len(project.indicators)) == ("2021 年追加办公厅（室）档案整理经费", 1)
+    assert not [f for f in doc.findings if f.code == "unknown-table"]

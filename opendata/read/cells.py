@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from opendata.read.lines import mend_spaces
 
@@ -114,8 +115,8 @@ def amount_columns(header: list[str], rows: list[list[str]], width: int) -> list
 
     A column is an amount column when at least one of its cells is a number, every other
     filled cell is a placeholder or ``-``, its numbers are not classification codes (3, 5 or
-    7 digits without a decimal point in a column of such) and its header does not name a
-    code, a sequence number or a year.
+    7 digits without a decimal point in a column of such; not 1, 2, 3 … counting the rows)
+    and its header does not name a code, a sequence number or a year.
     """
     result = []
     for j in range(width):
@@ -125,11 +126,17 @@ def amount_columns(header: list[str], rows: list[list[str]], width: int) -> list
         head = mend_spaces(header[j]) if j < len(header) else ""
         codes = numbers and all(re.fullmatch(r"\d{3}(\d{2}){0,2}", c) for c in numbers)
         small = numbers and all(re.fullmatch(r"\d{1,2}", c) for c in numbers)
+        counted = (  # 1, 2, 3 … (a 序号 column, with rows of wrapped labels between)
+            len(numbers) >= 2
+            and all(c.isdigit() for c in numbers)
+            and all(int(b) == int(a) + 1 for a, b in pairwise(numbers))
+        )
         result.append(
             bool(numbers)
             and not others
             and not (codes and len(numbers) > 1)
             and not (small and not any("." in c for c in numbers) and len(numbers) == len(rows))
+            and not counted
             and not _NOT_AMOUNT_HEADER.search(head.split("/")[-1] if head else "")
         )
     return result

@@ -148,8 +148,7 @@ def _confirmed(lines: list[Line], i: int, kind: TableKind) -> bool:
 
 def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, str]) -> None:
     def is_title(line: Line) -> bool:
-        following = None
-        return bool(_kinds_of(line)) or project_title(line, following) is not None
+        return bool(_kinds_of(line)) or project_title(line) is not None
 
     reader = TableReader(lines, file, is_title)
     sections: list[tuple[Line | None, list[Line]]] = [(None, [])]
@@ -182,10 +181,10 @@ def _read_lines(lines: list[Line], file: str, doc: Document, names: dict[str, st
             _recognised(doc, table, "title" + (" (wrapped over two lines)" if title else ""))
             _take_preamble(doc, pre, Source(file, line.number, line.page), names)
             continue
-        following = next((x for x in lines[i + 1 : i + 3] if not x.blank), None)
+        following = [x for x in lines[i + 1 : i + 5] if not x.blank][:2]
         if found := project_title(line, following):
             title, used = found
-            start = lines.index(following, i) + 1 if used == 2 and following else i + 1
+            start = lines.index(following[used - 2], i) + 1 if used > 1 else i + 1
             project, i, findings = read_project(lines, start, title, line, file)
             doc.projects.append(project)
             doc.findings.extend(findings)

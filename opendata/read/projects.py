@@ -9,6 +9,7 @@ parsed, see :mod:`opendata.read.targets`) and 指标值确定依据.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from opendata.model import Finding, Indicator, OverallTarget, Project, Source
 from opendata.read.lines import Line, mend_spaces
@@ -68,8 +69,9 @@ INDICATOR_FIELDS = {
 }
 
 
-def project_title(line: Line, following: Line | None) -> tuple[str, int] | None:
-    """If ``line`` (maybe joined with ``following``) is a project table title: (title, lines).
+def project_title(line: Line, following: Sequence[Line] = ()) -> tuple[str, int] | None:
+    """If ``line`` (maybe joined with the one or two ``following`` lines: a numbered title
+    wrapped) is a project table title: (title, the number of lines it takes).
 
     The title may be a line of its own or the first row of the form's grid.
     """
@@ -81,10 +83,15 @@ def project_title(line: Line, following: Line | None) -> tuple[str, int] | None:
     text = mend_spaces(line.stripped)
     if PROJECT_TITLE_RE.match(text) and not text.startswith("第"):
         return text, 1
-    if following is not None and not following.is_row and re.match(r"^\d+\s*[、.．]", text):
-        joined = text + mend_spaces(following.stripped)
-        if len(following.stripped) <= 20 and PROJECT_TITLE_RE.match(joined):
-            return joined, 2
+    if not re.match(r"^\d+\s*[、.．]", text):
+        return None
+    joined = text
+    for used, after in enumerate(following[:2], 2):
+        if after.is_row or len(after.stripped) > 20:
+            return None
+        joined += mend_spaces(after.stripped)
+        if PROJECT_TITLE_RE.match(joined):
+            return joined, used
     return None
 
 
@@ -125,7 +132,7 @@ def read_project(
         if line.blank:
             i += 1
             continue
-        if not line.is_row or (i > 0 and project_title(line, None) and columns is not None):
+        if not line.is_row or (i > 0 and project_title(line) and columns is not None):
             break
         cells = line.cells
         source = Source(file, line.number, line.page)

@@ -41,6 +41,7 @@ PIECE_GAP = 0.5  # × font size: a wider gap next to a digit separates two cells
 WIDE_GAP = 1.2  # × font size: a gap this wide separates cells
 MAX_INNER = 3  # other lines allowed between two anchors of a block
 MAX_HEADER = 8  # header lines taken above a block's first anchor
+MIN_WIDTH = 30  # × font size: the width a header is judged against, however narrow the rows
 LINE_GAP = 3.5  # × font size: the widest vertical step between two lines of a block
 
 AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)%?$")
@@ -142,24 +143,20 @@ def _fits(line: _Line, block: _Block) -> bool:
 
 def _between(line: _Line, block: _Block) -> bool:
     """Could the line be part of the block, between two of its rows with amounts: as
-    :func:`_fits`, but it may reach further right (a label wrapped in its cell, with the
-    code and 序号 of its row on the line of their own)."""
-    return (
-        abs(line.size - block.size) <= 1.0
-        and line.x0 >= block.left - 2 * block.size
-        and not _preamble_like(line)
-    )
+    :func:`_fits`, but it may reach further left or right (a label wrapped in its cell, with
+    the code and 序号 of its row on a line of their own; a 栏次 printed one character per
+    line under a 合计 centred over the first columns)."""
+    return abs(line.size - block.size) <= 1.0 and not _preamble_like(line)
 
 
 def _heads(line: _Line, block: _Block) -> bool:
     """Could the line be a header line of the block: same font size, no preamble, short pieces
-    (not a paragraph), roughly over the block (a header may be wider than the amounts; much
-    wider, over columns whose amounts are all blank, when it has cells wide apart)."""
-    width = block.right - block.left
+    (not a paragraph), starting roughly where the block starts (a header may reach far right
+    of the amounts, over columns whose amounts are all blank)."""
+    width = max(block.right - block.left, MIN_WIDTH * block.size)
     return (
         abs(line.size - block.size) <= 1.0
         and line.x0 >= block.left - width / 4
-        and (line.x1 <= block.right + width / 4 or line.wide >= 2)
         and all(p[-1].x1 - p[0].x0 <= 0.6 * width for p in line.pieces)
         and not _preamble_like(line)
     )
@@ -257,16 +254,26 @@ def _numbered(line: _Line) -> bool:
 
 def _take_rows(lines: list[_Line], block: _Block, end: int) -> None:
     """Add to the block the rows right below its last one (with wide gaps: a code or 序号 and
-    a label whose amounts are blank), up to ``end``."""
+    a label whose amounts are blank; or closer than a line: a word wrapped in its cell), up to
+    ``end``."""
     j = block.data[-1] + 1
-    while (
-        j < end
-        and lines[j].wide >= 2
-        and _close(lines[j - 1], lines[j], block.size)
-        and _fits(lines[j], block)
-    ):
-        block.data.append(j)
-        j += 1
+    while j < end and _close(lines[j - 1], lines[j], block.size) and _fits(lines[j], block):
+        if lines[j].wide >= 2 or lines[j].top - lines[j - 1].top < block.size:
+            block.data.append(j)
+            j += 1
+            continue
+        stack = [j]  # lines closer than a line apart: one row, its cells on lines of their own
+        while (
+            stack[-1] + 1 < end
+            and lines[stack[-1] + 1].top - lines[stack[-1]].top < block.size
+            and _fits(lines[stack[-1] + 1], block)
+        ):
+            stack.append(stack[-1] + 1)
+        spans = _union([(p[0].x0, p[-1].x1) for k in stack for p in lines[k].pieces])
+        if not any(b[0] - a[1] > WIDE_GAP * block.size for a, b in pairwise(spans)):
+            break
+        block.data.extend(stack)
+        j = stack[-1] + 1
 
 
 def _union(ranges: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -306,6 +313,18 @@ class _Columns:
         if index is not None:
             return index
         return bisect_right(self.bounds, (x0 + x1) / 2)
+
+    def near(self, x0: float, x1: float) -> int:
+        """The first column the range overlaps, else the one whose text is nearest: for a
+        header, centred in its column, and so often nearer its column's left-aligned labels
+        than the boundary the amounts of the next column give."""
+        index = _overlaps(self.extents, x0, x1)
+        if index is not None:
+            return index
+        return min(
+            range(len(self.extents)),
+            key=lambda k: max(self.extents[k][0] - x1, x0 - self.extents[k][1]),
+        )
 
 
 def _extents(lines: list[_Line], block: _Block) -> list[tuple[float, float]]:
@@ -421,17 +440,20 @@ def _columns(lines: list[_Line], block: _Block) -> _Columns:
         columns = _Columns(extents, _bounds(lines, block, extents))
         extra = []
         changed = False
-        for line in candidates:
+        for k, line in enumerate(candidates):
+            column_of = columns.near if k < len(block.header) else columns.of
             by_column: dict[int, list[tuple[float, float]]] = {}
             for piece in line.pieces:
                 x0, x1 = piece[0].x0, piece[-1].x1
-                by_column.setdefault(columns.of(x0, x1), []).append((x0, x1))
+                by_column.setdefault(column_of(x0, x1), []).append((x0, x1))
             for col, spans in by_column.items():
                 if len(spans) < 2:
                     continue
                 a, b = columns.extents[col]
-                # the piece over the column's text, else the nearest to it, keeps the column
-                keep = min(spans, key=lambda s: max(a - s[1], s[0] - b, 0.0))
+                # the piece over the column's text, else the nearest to it, keeps the column;
+                # one right of the column's text comes last (amounts are right-aligned and
+                # their header is centred over them: a piece right of them heads the next)
+                keep = min(spans, key=lambda s: (s[0] >= b, max(a - s[1], s[0] - b, 0.0)))
                 for x0, x1 in spans:
                     if (x0, x1) == keep:
                         continue
@@ -444,17 +466,59 @@ def _columns(lines: list[_Line], block: _Block) -> _Columns:
                         changed = True
                     else:
                         extra.append((x0, x1))
+        extra += _headers_beside(lines, block, columns)
         if not extra and not changed:
             break
         extents = _union(extents + extra)
     return columns
 
 
-def _placed(line: _Line, columns: _Columns) -> dict[int, list[Glyph]]:
-    """The line's characters by column (the pieces of one column joined)."""
+def _headers_beside(
+    lines: list[_Line], block: _Block, columns: _Columns
+) -> list[tuple[float, float]]:
+    """Header pieces that head a column with no amounts: placed in a column whose own header
+    (a piece over its amounts, on another header line) and whose amounts they are a wide gap
+    beside."""
+    over: dict[int, list[tuple[float, float]]] = {}
+    beside: dict[int, list[tuple[int, float, float]]] = {}
+    for j in block.header:
+        for piece in lines[j].pieces:
+            x0, x1 = piece[0].x0, piece[-1].x1
+            col = columns.near(x0, x1)
+            a, b = columns.extents[col]
+            if a < x1 and x0 < b:
+                over.setdefault(col, []).append((x0, x1))
+            else:
+                beside.setdefault(col, []).append((j, x0, x1))
+    gap = WIDE_GAP * block.size
+
+    def spans_others(j: int, x0: float, x1: float) -> bool:
+        """Is the piece over sub-headers (a header spanning several columns: 资金性质)?"""
+        return any(
+            piece[0].x0 < x1 and x0 < piece[-1].x1
+            for k in block.header
+            if k > j
+            for piece in lines[k].pieces
+        )
+
+    return [
+        (x0, x1)
+        for col, spans in beside.items()
+        if col in over
+        for j, x0, x1 in spans
+        if all(x1 + gap < a or b + gap < x0 for a, b in over[col])
+        and (x1 + gap < columns.extents[col][0] or columns.extents[col][1] + gap < x0)
+        and not spans_others(j, x0, x1)
+    ]
+
+
+def _placed(line: _Line, columns: _Columns, header: bool = False) -> dict[int, list[Glyph]]:
+    """The line's characters by column (the pieces of one column joined); a header line's
+    pieces go to the column they are nearest (see :meth:`_Columns.near`)."""
     cells: dict[int, list[Glyph]] = {}
+    column_of = columns.near if header else columns.of
     for piece in line.pieces:
-        cells.setdefault(columns.of(piece[0].x0, piece[-1].x1), []).extend(piece)
+        cells.setdefault(column_of(piece[0].x0, piece[-1].x1), []).extend(piece)
     return cells
 
 
@@ -469,7 +533,7 @@ def _header_rows(lines: list[_Line], block: _Block, columns: _Columns) -> list[t
     for j in block.header:
         line = lines[j]
         tolerance = 0.75 * line.size
-        for col, chars in sorted(_placed(line, columns).items()):
+        for col, chars in sorted(_placed(line, columns, header=True).items()):
             x0, x1 = chars[0].x0, max(c.x1 for c in chars)
             centre = (x0 + x1) / 2
             left, right = columns.cell(col)
@@ -523,6 +587,25 @@ def _carried_block(lines: list[_Line], carried: Carried, end: int) -> _Block | N
         _take_rows(lines, block, end)
         return block
     return None
+
+
+def _goes_on(lines: list[_Line], block: _Block, carried: Carried) -> bool:
+    """Are the page's first rows, with no header repeated above them, more rows of the carried
+    table: no title above them, each row's cells in distinct columns of the carried table,
+    within its width. (Their own columns would miss the columns all blank on this page.)"""
+    if any(lines[j].wide >= 2 for j in block.header):
+        return False  # a header repeated: the page's own columns are found under it
+    first = min([*block.header, block.data[0]])
+    if any(TITLE_RE.search(" ".join(x.texts)) for x in lines[:first]):
+        return False
+    for j in [*block.header, *block.data]:
+        line = lines[j]
+        if not _fits(line, carried.block):
+            return False
+        placed = [carried.columns.of(piece[0].x0, piece[-1].x1) for piece in line.pieces]
+        if len(set(placed)) < len(placed):
+            return False
+    return True
 
 
 def _runs_to_foot(lines: list[_Line], block: _Block) -> bool:
@@ -625,6 +708,10 @@ def unruled_tables(
         block = _carried_block(lines, carried, end)
         if block is not None:
             found.insert(0, (block, carried.columns))
+        elif found and _goes_on(lines, found[0][0], carried):
+            first = found[0][0]  # its "header": pieces of a label wrapped over the first row
+            first.data[:0], first.header = first.header, []
+            found[0] = (first, carried.columns)
     tables = []
     for block, columns in found:
         width = len(columns.extents)
@@ -643,4 +730,11 @@ def unruled_tables(
     last = found[-1] if found else None
     if last is None or len(last[1].extents) < 2 or not _runs_to_foot(lines, last[0]):
         return tables, None
-    return tables, Carried(*last)
+    block, columns = last
+    if carried is not None and columns is carried.columns:  # the same table still: its width
+        old = carried.block
+        block = _Block(
+            [], block.data, min(old.left, block.left), max(old.right, block.right),
+            old.size, min(old.amounts, block.amounts),
+        )  # fmt: skip
+    return tables, Carried(block, columns)
