@@ -329,17 +329,17 @@ class _Columns:
 
 def _extents(lines: list[_Line], block: _Block) -> list[tuple[float, float]]:
     """The x ranges covered by the anchors' pieces, but for a total's label (合计, often
-    centred over the merged code and name cells). A range only one line has, with no amount
-    in it (a 栏次 number centred over right-aligned amounts), joins the nearer neighbour that
-    line has nothing in."""
+    centred over the merged code and name cells). A range only one line has, with only a
+    whole number in it (a 栏次 number centred over right-aligned amounts), joins the nearer
+    neighbour that line has nothing in."""
     items = [
-        (piece[0].x0, piece[-1].x1, j, bool(AMOUNT_RE.match(text)))
+        (piece[0].x0, piece[-1].x1, j, bool(AMOUNT_RE.match(text) or not NUMBER_RE.match(text)))
         for j in block.data
         if lines[j].anchor
         for piece, text in zip(lines[j].pieces, lines[j].texts, strict=True)
         if not TOTAL_RE.match(text)
     ]
-    groups: list[tuple[float, float, set[int], bool]] = []  # x0, x1, lines, has an amount
+    groups: list[tuple[float, float, set[int], bool]] = []  # x0, x1, lines, more than numbers
     for x0, x1, j, amount in sorted(items):
         if groups and x0 < groups[-1][1]:
             a, b, which, has = groups[-1]
@@ -430,6 +430,11 @@ def _widened(
     return extents
 
 
+def _gap(extent: tuple[float, float], x0: float, x1: float) -> float:
+    """How far the range is from the extent (0 when they overlap)."""
+    return max(extent[0] - x1, x0 - extent[1], 0.0)
+
+
 def _columns(lines: list[_Line], block: _Block) -> _Columns:
     """The block's columns: the ranges most anchors cover, and a column of its own for a piece
     that falls in the same column as another piece of its line, a wide gap apart (a 栏次
@@ -458,9 +463,13 @@ def _columns(lines: list[_Line], block: _Block) -> _Columns:
                     if (x0, x1) == keep:
                         continue
                     # a piece beside the kept one: the neighbour column's, when that one has
-                    # nothing on this line, else a column of its own
+                    # nothing on this line and its text is nearer, else a column of its own
                     side = col - 1 if x1 <= keep[0] else col + 1
-                    if 0 <= side < len(extents) and side not in by_column:
+                    if (
+                        0 <= side < len(extents)
+                        and side not in by_column
+                        and _gap(extents[side], x0, x1) < _gap(extents[col], x0, x1)
+                    ):
                         a, b = extents[side]
                         extents[side] = (min(a, x0), max(b, x1))
                         changed = True
@@ -590,11 +599,10 @@ def _carried_block(lines: list[_Line], carried: Carried, end: int) -> _Block | N
 
 
 def _goes_on(lines: list[_Line], block: _Block, carried: Carried) -> bool:
-    """Are the page's first rows, with no header repeated above them, more rows of the carried
-    table: no title above them, each row's cells in distinct columns of the carried table,
-    within its width. (Their own columns would miss the columns all blank on this page.)"""
-    if any(lines[j].wide >= 2 for j in block.header):
-        return False  # a header repeated: the page's own columns are found under it
+    """Are the page's first rows (and the header repeated above them, if any) more rows of the
+    carried table: no title above them, each line's cells in distinct columns of the carried
+    table, within its width. (Their own columns would miss the columns all blank on this page,
+    and the labels of rows whose labels are wrapped.)"""
     first = min([*block.header, block.data[0]])
     if any(TITLE_RE.search(" ".join(x.texts)) for x in lines[:first]):
         return False
@@ -709,8 +717,10 @@ def unruled_tables(
         if block is not None:
             found.insert(0, (block, carried.columns))
         elif found and _goes_on(lines, found[0][0], carried):
-            first = found[0][0]  # its "header": pieces of a label wrapped over the first row
-            first.data[:0], first.header = first.header, []
+            first = found[0][0]
+            if not any(lines[j].wide >= 2 for j in first.header):
+                # no header repeated: its "header" is pieces of a label wrapped over a row
+                first.data[:0], first.header = first.header, []
             found[0] = (first, carried.columns)
     tables = []
     for block, columns in found:
