@@ -163,11 +163,11 @@ def _heads(line: _Line, block: _Block) -> bool:
 
 
 def _amounts_x0(line: _Line) -> float:
-    """Where the line's first amount begins (its right end when it has none)."""
+    """Where the line's first amount begins (infinity when it has none)."""
     for piece, text in zip(line.pieces, line.texts, strict=True):
         if AMOUNT_RE.match(text):
             return piece[0].x0
-    return line.x1
+    return float("inf")
 
 
 def _label_only(line: _Line, block: _Block) -> bool:
@@ -357,6 +357,16 @@ def _extents(lines: list[_Line], block: _Block) -> list[tuple[float, float]]:
             (x0 - groups[m][1] if m < k else groups[m][0] - x1, m)
             for m in (k - 1, k + 1)
             if 0 <= m < len(groups) and not which & groups[m][2]
+        ]
+        # a number centred over right-aligned amounts is nearer them than the column on its
+        # left; else only a neighbour close by takes it: a number far from any is over a
+        # column of its own (the labels', when every label with an amount is a total or is
+        # wrapped off its line)
+        sides = [
+            (gap, m)
+            for gap, m in sides
+            if gap <= 2 * (groups[m][1] - groups[m][0]) + 2 * block.size
+            or (m == k + 1 and groups[m][3] and gap == min(sides)[0])
         ]
         if not sides:
             k += 1
