@@ -421,14 +421,17 @@ def _widened(
 ) -> list[tuple[float, float]]:
     """The extents widened by the rows without amounts: a label longer than any of a row with
     amounts (其中：教学科研人员因公出国（境）费) widens its column when it overlaps that one
-    column only."""
+    column only; labels over no column make one (every label wrapped off its row's line)."""
     extents = list(extents)
+    apart: list[tuple[float, float]] = []  # pieces over no column
     for j in block.data:
         if lines[j].anchor:
             continue
         for piece in lines[j].pieces:
             x0, x1 = piece[0].x0, piece[-1].x1
             hits = [k for k, (a, b) in enumerate(extents) if a < x1 and x0 < b]
+            if not hits:
+                apart.append((x0, x1))
             if len(hits) == 1:
                 k = hits[0]
                 a, b = extents[k]
@@ -437,6 +440,9 @@ def _widened(
                 right = extents[k + 1][0] if k + 1 < len(extents) else float("inf")
                 if left < wider[0] and wider[1] < right:
                     extents[k] = wider
+    for x0, x1 in _union(apart):
+        if _overlaps(extents, x0, x1) is None:
+            extents = sorted([*extents, (x0, x1)])
     return extents
 
 
@@ -668,12 +674,13 @@ def _take_fragments(lines: list[_Line], block: _Block, columns: _Columns) -> Non
         block.data.insert(0, first - 1)
         first -= 1
     last = block.data[-1]
+    head = next((lines[j] for j in reversed(block.data) if _heads_row(lines[j])), lines[last])
     while last + 1 < len(lines):
         below = lines[last + 1]
         if (
             below.top > lines[last].top + near
             or not _fits(below, block)
-            or not _fragment(below, lines[block.data[-1]], columns)
+            or not _fragment(below, head, columns)
         ):
             break
         block.data.append(last + 1)
