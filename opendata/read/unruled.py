@@ -339,6 +339,21 @@ def _extents(lines: list[_Line], block: _Block) -> list[tuple[float, float]]:
         for piece, text in zip(lines[j].pieces, lines[j].texts, strict=True)
         if not TOTAL_RE.match(text)
     ]
+    # labels over no anchor's text (every label wrapped off its row's line) make a column too
+    covered = _union([(x0, x1) for x0, x1, _, _ in items])
+    items += [
+        (x0, x1, -1, True)
+        for x0, x1 in _union(
+            [
+                (piece[0].x0, piece[-1].x1)
+                for j in block.data
+                if not lines[j].anchor
+                for piece, text in zip(lines[j].pieces, lines[j].texts, strict=True)
+                if not TOTAL_RE.match(text)
+            ]
+        )
+        if _overlaps(covered, x0, x1) is None
+    ]
     groups: list[tuple[float, float, set[int], bool]] = []  # x0, x1, lines, more than numbers
     for x0, x1, j, amount in sorted(items):
         if groups and x0 < groups[-1][1]:
@@ -421,17 +436,14 @@ def _widened(
 ) -> list[tuple[float, float]]:
     """The extents widened by the rows without amounts: a label longer than any of a row with
     amounts (其中：教学科研人员因公出国（境）费) widens its column when it overlaps that one
-    column only; labels over no column make one (every label wrapped off its row's line)."""
+    column only."""
     extents = list(extents)
-    apart: list[tuple[float, float]] = []  # pieces over no column
     for j in block.data:
         if lines[j].anchor:
             continue
         for piece in lines[j].pieces:
             x0, x1 = piece[0].x0, piece[-1].x1
             hits = [k for k, (a, b) in enumerate(extents) if a < x1 and x0 < b]
-            if not hits:
-                apart.append((x0, x1))
             if len(hits) == 1:
                 k = hits[0]
                 a, b = extents[k]
@@ -440,9 +452,6 @@ def _widened(
                 right = extents[k + 1][0] if k + 1 < len(extents) else float("inf")
                 if left < wider[0] and wider[1] < right:
                     extents[k] = wider
-    for x0, x1 in _union(apart):
-        if _overlaps(extents, x0, x1) is None:
-            extents = sorted([*extents, (x0, x1)])
     return extents
 
 
@@ -616,7 +625,7 @@ def _carried_block(lines: list[_Line], carried: Carried, end: int) -> _Block | N
 
 def _goes_on(lines: list[_Line], block: _Block, carried: Carried) -> bool:
     """Are the page's first rows (and the header repeated above them, if any) more rows of the
-    carried table: no title above them, each line's cells in distinct columns of the carried
+    carried table: no title above them, each row's cells in distinct columns of the carried
     table, within its width. (Their own columns would miss the columns all blank on this page,
     and the labels of rows whose labels are wrapped.)"""
     first = min([*block.header, block.data[0]])
@@ -624,6 +633,10 @@ def _goes_on(lines: list[_Line], block: _Block, carried: Carried) -> bool:
         return False
     for j in [*block.header, *block.data]:
         line = lines[j]
+        if j in block.header:
+            if not _heads(line, carried.block):  # a header may reach past the amounts
+                return False
+            continue
         if not _fits(line, carried.block):
             return False
         placed = [carried.columns.of(piece[0].x0, piece[-1].x1) for piece in line.pieces]
