@@ -83,6 +83,7 @@ class GuardedServer(ThreadingHTTPServer):
         self._active = 0
         self._rejecting = 0
         self._deadlines: dict[socket.socket, float] = {}
+        self._expired: set[socket.socket] = set()
         self._stopping = threading.Event()
         super().__init__(address, handler)
         threading.Thread(target=self._watch, name="opendata-deadlines", daemon=True).start()
@@ -146,6 +147,12 @@ class GuardedServer(ThreadingHTTPServer):
     def received(self, connection: socket.socket) -> None:
         with self._lock:
             self._deadlines.pop(connection, None)
+            self._expired.discard(connection)
+
+    def expired(self, connection: socket.socket) -> bool:
+        """Whether the connection was cut at its deadline (what was read of it is partial)."""
+        with self._lock:
+            return connection in self._expired
 
     def _watch(self) -> None:
         while not self._stopping.wait(0.25):
@@ -154,6 +161,7 @@ class GuardedServer(ThreadingHTTPServer):
                 late = [c for c, deadline in self._deadlines.items() if deadline < now]
                 for connection in late:
                     del self._deadlines[connection]
+                    self._expired.add(connection)
             for connection in late:
                 with contextlib.suppress(OSError):
                     connection.shutdown(socket.SHUT_RDWR)
@@ -184,9 +192,22 @@ class GuardedHandler(BaseHTTPRequestHandler):
         self.server.receiving(self.connection)
 
     def finish(self) -> None:
+        """Send what is left, then close gently: after our FIN, read what the client still
+        sends (for at most 2 s), since closing with unread data resets the connection and the
+        client may lose the answer."""
         self.server.received(self.connection)
         with contextlib.suppress(OSError):
             super().finish()
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)
+            ends = time.monotonic() + 2.0
+            while (left := ends - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                if not self.connection.recv(65536):
+                    break
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def log_message(self, format: str, *args: object) -> None:
         if self.verbose:
@@ -194,7 +215,7 @@ class GuardedHandler(BaseHTTPRequestHandler):
 
     def handle_one_request(self) -> None:
         self.close_connection = True
-        self.command, self.request_version = "", "HTTP/1.0"
+        self.command, self.path, self.requestline, self.request_version = "", "", "", "HTTP/1.0"
         try:
             self.raw_requestline = self.rfile.readline(65537)
             if len(self.raw_requestline) > 65536:
@@ -205,7 +226,7 @@ class GuardedHandler(BaseHTTPRequestHandler):
             if len(self.raw_requestline.split()) != 3:
                 self.send_error(HTTPStatus.BAD_REQUEST, "a request line is METHOD PATH HTTP/1.x")
                 return
-            if not self.parse_request():
+            if not self.parse_request() or self.server.expired(self.connection):
                 return
             if len(self.headers) > self.server.limits.max_headers:
                 self.send_error(
@@ -258,6 +279,7 @@ class GuardedHandler(BaseHTTPRequestHandler):
         """The standard library's errors (bad request line, header lines …), as short text."""
         status = HTTPStatus(code)
         self.close_connection = True
+        self.request_version = "HTTP/1.0"  # the status line even for a request without version
         self.send_plain(status, message or status.phrase)
 
     def fail(self, error: HttpError) -> None:
@@ -289,6 +311,8 @@ class GuardedHandler(BaseHTTPRequestHandler):
         if length > limit:
             self.refuse_body(length)
         data = self.rfile.read(length)
+        if self.server.expired(self.connection):
+            raise ConnectionAbortedError("the body did not come in time")
         if len(data) < length:
             raise HttpError(HTTPStatus.BAD_REQUEST, "the body is shorter than its Content-Length")
         self.server.received(self.connection)
