@@ -95,6 +95,24 @@ class QueryError(OpendataError):
     exit_code = 2
 
 
+class QueryRefused(QueryError):
+    """A SPARQL query refused before it runs: over a size, nesting or operator limit, a
+    ``SERVICE`` call (the store would fetch any URL) or an update (the store is read-only).
+
+    ``status`` is the endpoint's answer: 400, or 403 for an update."""
+
+    def __init__(self, message: str, *, status: HTTPStatus = HTTPStatus.BAD_REQUEST) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class QueryAborted(OpendataError):
+    """A query was stopped before it finished: over the endpoint's time or memory limit (its
+    worker process is killed and replaced), or no worker became free in time."""
+
+    exit_code = 5
+
+
 class UnknownQueryError(OpendataError):
     """No named query by that name, or a parameter it does not take or cannot read."""
 

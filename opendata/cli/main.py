@@ -17,9 +17,11 @@ Exit codes (also in the README):
 ====  =====================================================================
 
 ``load``, ``query``, ``serve`` and ``push`` (SPARQL) use the same codes: a query that is not
-valid SPARQL, an unknown named query or a bad ``--param`` is a usage error (2), a package that
-cannot be read is bad input (3), and a store that cannot be opened or an external store that
-refuses or cannot be reached is an output error (5).
+valid SPARQL, an unknown named query or a bad ``--param`` is a usage error (2), and so is a
+query refused before it runs (over 64 KiB, nested deeper than 64, over 1,000 operators, a
+``SERVICE`` call or an update: :mod:`opendata.sparql.guard`); a package that cannot be read is
+bad input (3), and a store that cannot be opened or an external store that refuses or cannot be
+reached is an output error (5).
 """
 
 from __future__ import annotations

@@ -139,9 +139,48 @@ def query_command(
     help="Base of the URIs served at http://HOST:PORT/<path after the base> "
     "(default https://w3id.org/opendata-cn/; also OPENDATA_BASE).",
 )
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds a query may run.")
-@click.option("--limit", default=10000, show_default=True, help="Rows (or triples) per answer.")
-@click.option("--workers", default=4, show_default=True, help="Queries running at once.")
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run (its worker is then killed and replaced).",
+)
+@click.option(
+    "--limit",
+    default=10000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows (or triples) per answer.",
+)
+@click.option(
+    "--workers",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1, max=64),
+    help="Worker processes: queries running at once.",
+)
+@click.option(
+    "--memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=256),
+    help="MiB of address space each worker process may use.",
+)
+@click.option(
+    "--connections",
+    default=64,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Connections served at once (more get 503).",
+)
+@click.option(
+    "--idle",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a client has to send its whole request.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log every request.")
 def serve_command(
     store_dir: Path,
@@ -151,12 +190,27 @@ def serve_command(
     timeout: float,
     limit: int,
     workers: int,
+    memory: int,
+    connections: int,
+    idle: float,
     verbose: bool,
 ) -> None:
     """Serve the store read-only: SPARQL 1.1 Protocol at /sparql, a query page, and its URIs."""
     from opendata.sparql.endpoint import EndpointConfig, serve
 
-    config = EndpointConfig(store_dir, host, port, base, timeout, limit, workers, verbose)
+    config = EndpointConfig(
+        store_dir,
+        host,
+        port,
+        base,
+        timeout=timeout,
+        limit=limit,
+        workers=workers,
+        verbose=verbose,
+        memory=memory,
+        connections=connections,
+        idle=idle,
+    )
 
     def started(url: str) -> None:
         click.echo(f"serving {store_dir} at {url} (Ctrl-C stops)")

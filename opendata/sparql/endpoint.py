@@ -1,59 +1,71 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the embedded store, and URI dereferencing.
 
-``opendata serve`` runs it on the standard library's threading HTTP server:
+``opendata serve`` runs it on the standard library's threading HTTP server
+(:mod:`opendata.sparql.http`: connection, request and stall limits), with every query run in a
+worker process (:mod:`opendata.sparql.workers`) after a check of its text
+(:mod:`opendata.sparql.guard`):
 
 - ``/sparql`` answers queries by GET (``?query=``) and POST (form ``query=``, or a body of type
   ``application/sparql-query``). A named query runs by ``?name=three-public&year=2023``.
   Solutions come as SPARQL JSON (default), XML, CSV or TSV and graphs as Turtle (default),
   JSON-LD or N-Triples, chosen by the ``Accept`` header (or ``format=json|xml|csv|tsv|turtle|
-  jsonld|nt``). Updates are refused with ``403 Forbidden``; the store is opened read-only too.
-- Every query has a time limit (``--timeout``, 503 when exceeded) and answers are capped at
-  ``--limit`` solutions or triples (header ``X-Opendata-Truncated: true`` when cut).
-  pyoxigraph cannot cancel a query, so one that times out is abandoned: its thread finishes
-  on its own and, until then, holds one of the ``--workers`` query slots.
-- Every answer carries CORS headers (``Access-Control-Allow-Origin: *``).
+  jsonld|nt``).
+- A query is refused before it runs (``400``) when it is over 64 KiB, nested deeper than 64,
+  has over 1,000 operators, or calls ``SERVICE`` (the store would send requests to any
+  address); an update gets ``403`` (the store is opened read-only too).
+- Every query runs in one of ``--workers`` worker processes, each limited to ``--memory`` MiB;
+  one running longer than ``--timeout`` seconds (or waiting that long for a worker) gets
+  ``503``, and its worker is killed and replaced, so that its slot is free again. Answers are
+  capped at ``--limit`` solutions or triples (header ``X-Opendata-Truncated: true`` when cut).
+- At most ``--connections`` connections are served at once (more get ``503``); a client has
+  ``--idle`` seconds to send its request; bodies are capped (``413``).
+- Every answer carries CORS headers (``Access-Control-Allow-Origin: *``),
+  ``X-Content-Type-Options: nosniff`` and a Content-Security-Policy.
 - ``/`` is a small HTML page with a query editor and the named queries.
 - Any other path is a URI the graphs mint under the base (``--base``, as in ``convert``):
   ``GET /id/department/203-ba858886`` describes ``<BASE>id/department/203-ba858886`` (its
   triples as subject) as Turtle, JSON-LD, N-Triples or HTML by ``Accept``; 404 when the store
   says nothing about it.
+
+docs/security.md lists every limit and why the server stays on the standard library.
 """
 
 from __future__ import annotations
 
-import html
-import json
-import re
-import threading
-import time
-from dataclasses import dataclass
+import signal
+import sys
+from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from opendata.errors import HttpError, OpendataError, OutputError, QueryError, UnknownQueryError
-from opendata.sparql.queries import named_queries, named_query
+from opendata.errors import (
+    HttpError,
+    OpendataError,
+    OutputError,
+    QueryAborted,
+    QueryError,
+    QueryRefused,
+    UnknownQueryError,
+)
+from opendata.sparql.guard import QueryLimits, check, is_update
+from opendata.sparql.http import GuardedHandler, GuardedServer, HttpLimits
+from opendata.sparql.pages import Page, describe_page, editor_page
+from opendata.sparql.queries import named_query
 from opendata.sparql.results import (
     GRAPH_TYPES,
     MEDIA_TYPES,
     SOLUTION_TYPES,
     Results,
-    collect,
     graph_text,
-    plain,
     render,
 )
-from opendata.sparql.store import Store
+from opendata.sparql.workers import DescribeJob, QueryJob, WorkerPool
 from opendata.vocab.uris import base_uri
 
-UPDATE = re.compile(
-    r"^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
+__all__ = ["EndpointConfig", "accepted", "is_update", "make_server", "serve"]
 FORMATS = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -63,12 +75,6 @@ FORMATS = {
     "jsonld": "application/ld+json",
     "nt": "application/n-triples",
     "html": "text/html",
-}
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Content-Type",
-    "Access-Control-Expose-Headers": "X-Opendata-Truncated",
 }
 
 
@@ -80,17 +86,16 @@ class EndpointConfig:
     base: str | None = None
     timeout: float = 30.0  # seconds per query
     limit: int = 10000  # solutions or triples per answer
-    workers: int = 4  # queries running at once
+    workers: int = 4  # worker processes: queries running at once
     verbose: bool = False  # log every request to stderr
+    memory: int = 2048  # MiB of address space per worker process
+    connections: int = 64  # connections served at once
+    idle: float = 30.0  # seconds a client has to send its request
+    query_limits: QueryLimits = field(default_factory=QueryLimits)
 
-
-def _strip_comments(text: str) -> str:
-    return re.sub(r"(?m)^\s*#.*$", "", text)
-
-
-def is_update(text: str) -> bool:
-    """Whether a request text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP …)."""
-    return bool(UPDATE.match(_strip_comments(text)))
+    @property
+    def http_limits(self) -> HttpLimits:
+        return HttpLimits(connections=self.connections, idle=self.idle)
 
 
 def accepted(header: str | None, offered: list[str]) -> str | None:
@@ -123,110 +128,67 @@ def accepted(header: str | None, offered: list[str]) -> str | None:
 
 
 class Endpoint:
-    """The store (read-only) and the query slots shared by the request threads."""
+    """The worker processes over the store, and the limits every request runs under."""
 
     def __init__(self, config: EndpointConfig) -> None:
         self.config = config
         self.base = base_uri(config.base)
-        self.store = Store(config.store, read_only=True)
-        self.slots = threading.BoundedSemaphore(config.workers)
+        self.pool = WorkerPool(
+            config.store, config.workers, memory_mib=config.memory, quiet=not config.verbose
+        )
+        self.editor = editor_page(self.base, config.timeout, config.limit)
+
+    def _run(self, job: QueryJob | DescribeJob) -> Results:
+        try:
+            return self.pool.run(job, self.config.timeout)
+        except QueryAborted as exc:
+            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, str(exc)) from None
+        except (QueryError, UnknownQueryError) as exc:
+            raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
+        except OpendataError as exc:
+            raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc)) from None
 
     def run(
         self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None
     ) -> Results:
-        """Run a query within the time limit and the result limit (raises HttpError)."""
-        if is_update(text):
-            raise HttpError(
-                HTTPStatus.FORBIDDEN,
-                "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP …) "
-                "is refused; use 'opendata load' to change the store",
-            )
-        deadline = time.monotonic() + self.config.timeout
-        if not self.slots.acquire(timeout=self.config.timeout):
-            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, "every query slot is busy; try again")
-        box: dict[str, object] = {}
+        """Check a query, then run it in a worker within the limits (raises HttpError)."""
+        try:
+            check(text, self.config.query_limits)
+        except QueryRefused as exc:
+            raise HttpError(exc.status, exc.message) from None
+        return self._run(QueryJob(text, bindings, self.config.limit))
 
-        def work() -> None:
-            try:
-                outcome = self.store.query(text, bindings)
-                box["result"] = collect(
-                    outcome, self.config.limit, lambda: time.monotonic() < deadline
-                )
-            except BaseException as exc:  # handed to the request thread
-                box["error"] = exc
-            finally:
-                self.slots.release()
+    def describe(self, uri: str) -> Results:
+        """A resource's triples as subject (at most the answer limit)."""
+        try:
+            ox.NamedNode(uri)
+        except ValueError:
+            raise HttpError(HTTPStatus.BAD_REQUEST, "the path does not make a valid IRI") from None
+        return self._run(DescribeJob(uri, self.config.limit))
 
-        worker = threading.Thread(target=work, daemon=True)
-        worker.start()
-        worker.join(max(0.0, deadline - time.monotonic()))
-        if worker.is_alive() or (time.monotonic() > deadline and "result" not in box):
-            raise HttpError(
-                HTTPStatus.SERVICE_UNAVAILABLE,
-                f"the query ran longer than the time limit of {self.config.timeout:g} s",
-            )
-        error = box.get("error")
-        if isinstance(error, QueryError | UnknownQueryError):
-            raise HttpError(HTTPStatus.BAD_REQUEST, str(error))
-        if isinstance(error, OpendataError):
-            raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, str(error))
-        if isinstance(error, BaseException):
-            raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {error}")
-        result = box["result"]
-        assert isinstance(result, Results)
-        if time.monotonic() > deadline:
-            raise HttpError(
-                HTTPStatus.SERVICE_UNAVAILABLE,
-                f"the query ran longer than the time limit of {self.config.timeout:g} s",
-            )
-        return result
-
-    def local(self, uri: str) -> str:
-        """A URI under the base as a link on this server."""
-        return "/" + uri[len(self.base) :] if uri.startswith(self.base) else uri
+    def close(self) -> None:
+        self.pool.close()
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "opendata-sparql"
+class Handler(GuardedHandler):
     endpoint: Endpoint  # set on the subclass made by make_server
 
-    # -- plumbing ----------------------------------------------------------------------------------
-    def log_message(self, format: str, *args: object) -> None:
-        if self.endpoint.config.verbose:
-            super().log_message(format, *args)
-
-    def send(
-        self,
-        status: HTTPStatus,
-        body: str | bytes,
-        media: str,
-        extra: dict[str, str] | None = None,
-    ) -> None:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        self.send_response(status)
-        self.send_header("Content-Type", f"{media}; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Vary", "Accept")
-        for name, value in {**CORS, **(extra or {})}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def fail(self, error: HttpError) -> None:
-        self.send(error.status, error.message + "\n", "text/plain")
+    def send_page(self, page: Page) -> None:
+        self.send(HTTPStatus.OK, page.html, "text/html", {"Content-Security-Policy": page.policy})
 
     def do_OPTIONS(self) -> None:
+        self.server.received(self.connection)
         self.send(HTTPStatus.NO_CONTENT, b"", "text/plain")
 
     def do_GET(self) -> None:
+        self.server.received(self.connection)
         try:
             url = urlsplit(self.path)
-            params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+            params = self.params(url.query)
             if url.path in ("/sparql", "/sparql/"):
                 self.sparql(params)
             elif url.path in ("/", "/index.html"):
-                self.send(HTTPStatus.OK, page(self.endpoint), "text/html")
+                self.send_page(self.endpoint.editor)
             else:
                 self.dereference(url.path, params)
         except HttpError as error:
@@ -239,12 +201,11 @@ class Handler(BaseHTTPRequestHandler):
             url = urlsplit(self.path)
             if url.path not in ("/sparql", "/sparql/"):
                 raise HttpError(HTTPStatus.NOT_FOUND, "POST queries to /sparql")
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode("utf-8", "replace")
+            body = self.body().decode("utf-8", "replace")
             media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+            params = self.params(url.query)
             if media == "application/x-www-form-urlencoded":
-                params.update({k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()})
+                params.update(self.params(body))
             elif media == "application/sparql-query":
                 params["query"] = body
             elif media == "application/sparql-update":
@@ -259,6 +220,7 @@ class Handler(BaseHTTPRequestHandler):
             self.fail(error)
 
     def do_PUT(self) -> None:
+        self.server.received(self.connection)
         self.fail(HttpError(HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only"))
 
     do_DELETE = do_PATCH = do_PUT
@@ -283,14 +245,14 @@ class Handler(BaseHTTPRequestHandler):
         elif params.get("query"):
             text = params["query"]
         elif fmt is None and "html" in (self.headers.get("Accept") or ""):
-            self.send(HTTPStatus.OK, page(self.endpoint), "text/html")
+            self.send_page(self.endpoint.editor)
             return
         else:
             raise HttpError(HTTPStatus.BAD_REQUEST, "no query: give query=… (or name=…)")
+        if fmt and fmt not in FORMATS:
+            raise HttpError(HTTPStatus.BAD_REQUEST, f"unknown format {fmt[:40]!r}")
         result = self.endpoint.run(text, bindings)
         header = FORMATS.get(fmt, "") if fmt else self.headers.get("Accept")
-        if fmt and fmt not in FORMATS:
-            raise HttpError(HTTPStatus.BAD_REQUEST, f"unknown format {fmt!r}")
         extra = {"X-Opendata-Truncated": "true"} if result.truncated else {}
         if result.kind == "graph":
             media = accepted(header, list(GRAPH_TYPES))
@@ -316,125 +278,69 @@ class Handler(BaseHTTPRequestHandler):
     def dereference(self, path: str, params: dict[str, str]) -> None:
         endpoint = self.endpoint
         uri = endpoint.base + path.lstrip("/")
-        triples = endpoint.store.describe(uri)
-        if not triples:
-            raise HttpError(HTTPStatus.NOT_FOUND, f"nothing is known about <{uri}>")
+        result = endpoint.describe(uri)
+        if not result.triples:
+            raise HttpError(HTTPStatus.NOT_FOUND, f"nothing is known about <{uri[:500]}>")
         offered = ["text/turtle", "application/ld+json", "application/n-triples", "text/html"]
         fmt = params.get("format")
         header = FORMATS.get(fmt or "", "") if fmt else self.headers.get("Accept")
         media = accepted(header, offered)
         if media is None:
             raise HttpError(HTTPStatus.NOT_ACCEPTABLE, "descriptions come as " + ", ".join(offered))
+        extra = {"X-Opendata-Truncated": "true"} if result.truncated else {}
         if media == "text/html":
-            self.send(HTTPStatus.OK, describe_page(endpoint, uri, triples), media)
+            page = describe_page(endpoint.base, uri, result.triples)
+            self.send(
+                HTTPStatus.OK, page.html, media, {**extra, "Content-Security-Policy": page.policy}
+            )
         else:
-            self.send(HTTPStatus.OK, graph_text(triples, GRAPH_TYPES[media]), media)
+            self.send(HTTPStatus.OK, graph_text(result.triples, GRAPH_TYPES[media]), media, extra)
 
 
-def describe_page(endpoint: Endpoint, uri: str, triples: list[ox.Triple]) -> str:
-    def cell(term: object) -> str:
-        if isinstance(term, ox.NamedNode):
-            link = html.escape(endpoint.local(term.value))
-            return f'<a href="{link}">{html.escape(plain(term))}</a>'
-        text = html.escape(plain(term))  # type: ignore[arg-type]
-        if isinstance(term, ox.Literal) and term.language:
-            text += f" <small>@{html.escape(term.language)}</small>"
-        return text
+class EndpointServer(GuardedServer):
+    """The HTTP server and its endpoint (whose worker processes it stops when closed)."""
 
-    rows = "\n".join(
-        f"<tr><td>{cell(t.predicate)}</td><td>{cell(t.object)}</td></tr>"
-        for t in sorted(triples, key=lambda t: (t.predicate.value, str(t.object)))
-    )
-    return (
-        '<!doctype html><html lang="zh"><meta charset="utf-8">'
-        f"<title>{html.escape(uri)}</title>"
-        "<style>body{font-family:sans-serif;margin:2em}td{padding:2px 8px;vertical-align:top}"
-        "tr:nth-child(even){background:#f4f4f4}</style>"
-        f"<h1>{html.escape(uri)}</h1><table>{rows}</table>"
-        '<p><a href="?format=turtle">Turtle</a> · <a href="?format=jsonld">JSON-LD</a> · '
-        '<a href="/">SPARQL</a></p></html>\n'
-    )
+    endpoint: Endpoint
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.endpoint.close()
 
 
-def page(endpoint: Endpoint) -> str:
-    """The query editor: a text area, the named queries, and a table of results."""
-    queries = {q.name: {"title": q.title, "text": q.text} for q in named_queries().values()}
-    options = "".join(
-        f'<option value="{html.escape(n)}">{html.escape(q["title"])}</option>'
-        for n, q in queries.items()
-    )
-    data = json.dumps(queries, ensure_ascii=False).replace("</", "<\\/")
-    return f"""<!doctype html>
-<html lang="zh"><meta charset="utf-8"><title>opendata SPARQL</title>
-<style>body{{font-family:sans-serif;margin:2em}}textarea{{width:100%;height:18em;
-font-family:monospace}}table{{border-collapse:collapse;margin-top:1em}}td,th{{border:1px solid
-#ccc;padding:2px 6px}}</style>
-<h1>opendata SPARQL endpoint</h1>
-<p>Read-only SPARQL 1.1 over every loaded disclosure (the union of all graphs).
-Base of the URIs: <code>{html.escape(endpoint.base)}</code>; time limit
-{endpoint.config.timeout:g} s; at most {endpoint.config.limit} rows.</p>
-<p><label>Named queries:
-<select id="named"><option value="">—</option>{options}</select></label></p>
-<textarea id="query">SELECT ?department ?name WHERE {{
-  ?department a &lt;https://w3id.org/opendata-cn/vocab#Department&gt; ;
-      &lt;http://www.w3.org/2004/02/skos/core#prefLabel&gt; ?name
-}} LIMIT 20</textarea>
-<p><button id="run">Run</button> <span id="status"></span></p>
-<div id="out"></div>
-<script>
-const QUERIES = {data};
-document.getElementById("named").onchange = e => {{
-  if (e.target.value) document.getElementById("query").value = QUERIES[e.target.value].text;
-}};
-document.getElementById("run").onclick = async () => {{
-  const status = document.getElementById("status"), out = document.getElementById("out");
-  status.textContent = "running…"; out.textContent = "";
-  const response = await fetch("/sparql", {{method: "POST",
-    headers: {{"Content-Type": "application/x-www-form-urlencoded",
-              "Accept": "application/sparql-results+json, text/turtle;q=0.9"}},
-    body: new URLSearchParams({{query: document.getElementById("query").value}})}});
-  const type = response.headers.get("Content-Type") || "";
-  if (!response.ok || !type.includes("json")) {{
-    status.textContent = response.status + " " + response.statusText;
-    const pre = document.createElement("pre"); pre.textContent = await response.text();
-    out.appendChild(pre); return;
-  }}
-  const data = await response.json();
-  if ("boolean" in data) {{ status.textContent = String(data.boolean); return; }}
-  const table = document.createElement("table"), head = table.insertRow();
-  for (const v of data.head.vars) {{ const th = document.createElement("th");
-    th.textContent = v; head.appendChild(th); }}
-  for (const b of data.results.bindings) {{ const row = table.insertRow();
-    for (const v of data.head.vars) row.insertCell().textContent = b[v] ? b[v].value : ""; }}
-  status.textContent = data.results.bindings.length + " rows" +
-    (response.headers.get("X-Opendata-Truncated") ? " (truncated)" : "");
-  out.appendChild(table);
-}};
-</script></html>
-"""
-
-
-def make_server(config: EndpointConfig) -> ThreadingHTTPServer:
-    """The HTTP server, bound to its address (port 0: a free port), not yet serving."""
+def make_server(config: EndpointConfig) -> EndpointServer:
+    """The HTTP server, bound to its address (port 0: a free port), its workers started, not
+    yet serving."""
     endpoint = Endpoint(config)
-    handler = type("BoundHandler", (Handler,), {"endpoint": endpoint})
-    server = ThreadingHTTPServer((config.host, config.port), handler)
-    server.daemon_threads = True
+    handler = type("BoundHandler", (Handler,), {"endpoint": endpoint, "verbose": config.verbose})
+    try:
+        server = EndpointServer((config.host, config.port), handler, config.http_limits)
+    except BaseException:
+        endpoint.close()
+        raise
+    server.endpoint = endpoint
     return server
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(config: EndpointConfig, started: object = None) -> None:
-    """Serve until interrupted; ``started`` (a callable) gets the URL once listening."""
+    """Serve until interrupted (Ctrl-C or SIGTERM); ``started`` (a callable) gets the URL once
+    listening. The worker processes are stopped with the server."""
     try:
         server = make_server(config)
     except OSError as exc:
         raise OutputError(f"cannot listen on {config.host}:{config.port}: {exc}") from exc
     host, port = server.server_address[:2]
+    previous = signal.signal(signal.SIGTERM, _stop)
     if callable(started):
         started(f"http://{host}:{port}/sparql")
+        sys.stdout.flush()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+        signal.signal(signal.SIGTERM, previous)

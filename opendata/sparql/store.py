@@ -32,6 +32,7 @@ from opendata.errors import InputError, OpendataError, OutputError, QueryError, 
 from opendata.read.datapackage import read_descriptor
 from opendata.read.lines import sha256_file
 from opendata.resources import toolkit_file
+from opendata.sparql.guard import check
 from opendata.sparql.results import Results, collect
 from opendata.vocab.namespace import VOCAB_URI
 from opendata.vocab.uris import DEFAULT_BASE
@@ -368,5 +369,10 @@ def query(
     bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
     limit: int | None = None,
 ) -> Results:
-    """Run a SPARQL query on the store at ``store`` (opened read-only) and collect its outcome."""
+    """Run a SPARQL query on the store at ``store`` (opened read-only) and collect its outcome.
+
+    The query is checked first (:func:`opendata.sparql.guard.check`: size, nesting, operators,
+    no SERVICE, no update; raises :class:`~opendata.errors.QueryRefused`): a query nested too
+    deeply would overflow pyoxigraph's stack and kill the process."""
+    check(text)
     return collect(Store(store, read_only=True).query(text, bindings), limit)
