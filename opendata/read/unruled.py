@@ -668,9 +668,16 @@ def _heads_row(line: _Line) -> bool:
 
 def _fragment(line: _Line, other: _Line, columns: _Columns) -> bool:
     """Is the line part of ``other``'s row (a word of a label wrapped in its cell, a 栏次
-    printed one character per line): it has text only in columns where ``other`` has none."""
-    mine = set(_placed(line, columns))
-    return not line.anchor and not mine & set(_placed(other, columns))
+    printed one character per line): it has no number and text only in columns where
+    ``other`` has none or has words (the middle line of a label wrapped over three)."""
+    if line.anchor or _heads_row(line):
+        return False
+    theirs = _placed(other, columns)
+    return all(
+        not any(AMOUNT_RE.match(c.text) or c.text.isdigit() for c in theirs[col])
+        for col in _placed(line, columns)
+        if col in theirs
+    )
 
 
 def _take_fragments(lines: list[_Line], block: _Block, columns: _Columns) -> None:
