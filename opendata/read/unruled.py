@@ -699,7 +699,7 @@ def _take_fragments(lines: list[_Line], block: _Block, columns: _Columns) -> Non
         below = lines[last + 1]
         if (
             below.top > lines[last].top + near
-            or not _fits(below, block)
+            or not _between(below, block)
             or not _fragment(below, head, columns)
         ):
             break
