@@ -513,6 +513,18 @@ def _headers_beside(
     """Header pieces that head a column with no amounts: placed in a column whose own header
     (a piece over its amounts, on another header line) and whose amounts they are a wide gap
     beside."""
+    gap = WIDE_GAP * block.size
+
+    def spans_others(j: int, x0: float, x1: float) -> bool:
+        """Is the piece over sub-headers (a header spanning several columns: 资金性质): over
+        a piece of a lower header line, or between two close by, its centre between them?"""
+        below = [(p[0].x0, p[-1].x1) for k in block.header if k > j for p in lines[k].pieces]
+        centre, reach = (x0 + x1) / 2, 4 * block.size
+        return any(a < x1 and x0 < b for a, b in below) or (
+            any(x0 - reach <= b <= centre for _, b in below)
+            and any(centre <= a <= x1 + reach for a, _ in below)
+        )
+
     over: dict[int, list[tuple[float, float]]] = {}
     beside: dict[int, list[tuple[int, float, float]]] = {}
     for j in block.header:
@@ -521,19 +533,10 @@ def _headers_beside(
             col = columns.near(x0, x1)
             a, b = columns.extents[col]
             if a < x1 and x0 < b:
-                over.setdefault(col, []).append((x0, x1))
+                if not spans_others(j, x0, x1):
+                    over.setdefault(col, []).append((x0, x1))
             else:
                 beside.setdefault(col, []).append((j, x0, x1))
-    gap = WIDE_GAP * block.size
-
-    def spans_others(j: int, x0: float, x1: float) -> bool:
-        """Is the piece over sub-headers (a header spanning several columns: 资金性质)?"""
-        return any(
-            piece[0].x0 < x1 and x0 < piece[-1].x1
-            for k in block.header
-            if k > j
-            for piece in lines[k].pieces
-        )
 
     return [
         (x0, x1)
