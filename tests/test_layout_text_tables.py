@@ -119,3 +119,16 @@ def test_one_line_of_amounts_is_not_a_table() -> None:
     chars = left("合计", 40, 10) + right("1,234.50", 300, 10) + right("1,000.00", 400, 10)
     lines = page_lines(chars, [])
     assert [line.text for line in lines] == ["合计 1,234.50 1,000.00"]
+
+
+def test_justified_sentences_with_amounts_and_their_units_stay_running_text() -> None:
+    # a narrative justified to the margins: wide gaps open around each amount, but each
+    # amount is followed by its unit (万元, %) as a sentence goes on, as no table cell is
+    chars = left("一般公共预算收入", 60, 10) + left("21,940.96", 200, 10)
+    chars += left("万元，占", 320, 10)
+    chars += left("99.94", 40, 24) + left("%；", 100, 24)
+    chars += left("其他资金", 60, 38) + left("14.39", 140, 38) + left("万元，占", 200, 38)
+    chars += left("0.06%；", 300, 38)
+    lines = page_lines(chars, [])
+    assert len(lines) == 3
+    assert not any("\t" in line.text for line in lines)

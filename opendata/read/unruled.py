@@ -47,6 +47,7 @@ LINE_GAP = 3.5  # × font size: the widest vertical step between two lines of a 
 AMOUNT_RE = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)%?$")
 TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)")
 _NUMERIC = frozenset("0123456789.,-−%")
+INLINE_UNIT_RE = re.compile(r"^(?:万元|亿元|千元|元|%)(?:$|[，。；、,;])")
 TITLE_RE = re.compile(r"表\W*$")  # a title, but not a repeated one: …收支总表（续）
 NUMBER_RE = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
 
@@ -79,8 +80,10 @@ class _Line:
 
     @property
     def anchor(self) -> bool:
-        if self.wide < 2:
-            return False
+        if self.wide < 2 or any(
+            AMOUNT_RE.match(a) and INLINE_UNIT_RE.match(b) for a, b in pairwise(self.texts)
+        ):
+            return False  # a sentence with an amount and its unit in it (justified prose)
         numbers = 0
         for text in self.texts:
             if AMOUNT_RE.match(text):
