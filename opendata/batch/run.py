@@ -117,7 +117,7 @@ def convert_job(job: Job) -> ConvertResult:
         skipped = skip_unchanged(job)
         if skipped is not None:
             return skipped
-        doc = read_document(*job.paths)
+        doc = read_document(*job.paths, max_pages=options.max_pages)
         result.counts = counts(doc)
         result.counts["pages"] = pages_of(job.paths)
         result.findings = doc.findings

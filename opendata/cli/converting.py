@@ -15,6 +15,7 @@ import click
 from opendata.batch.corpus import write_catalog
 from opendata.cli.main import EXIT_FINDINGS, location
 from opendata.errors import OpendataError, shown
+from opendata.read.bounds import MAX_PAGES
 
 if TYPE_CHECKING:
     from opendata.batch.convert import ConvertResult
@@ -142,6 +143,14 @@ def _convert(
     help="Run the documents as tasks on a Dask cluster (tcp://host:8786); "
     "OUTPUT must be storage that every worker shares.",
 )
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=0),
+    default=MAX_PAGES,
+    show_default=True,
+    help="Read at most this many pages of a PDF; the pages after them are reported as not "
+    "read (0: no limit).",
+)
 def convert_command(
     inputs: tuple[Path, ...],
     out_dir: Path,
@@ -156,6 +165,7 @@ def convert_command(
     force: bool,
     progress: bool | None,
     scheduler: str | None,
+    max_pages: int,
 ) -> None:
     """Read disclosures (PDF or text) and write one data package per disclosure.
 
@@ -163,7 +173,9 @@ def convert_command(
     """
     from opendata.batch.run import Options, plan
 
-    options = Options(out_dir, name=name, created=created, strict=strict, base=base)
+    options = Options(
+        out_dir, name=name, created=created, strict=strict, base=base, max_pages=max_pages
+    )
     with plan(list(inputs), options, as_one=as_one, batch=batch, force=force) as the_plan:
         worst = _convert(the_plan, jobs, scheduler, verbose, progress, base)
     if worst:
