@@ -230,3 +230,16 @@ def many_pages(dest: Path, pages: int) -> Path:
                 pdf.pages.append(page)
         pdf.save(dest)
     return dest
+
+
+def test_a_title_and_a_row_of_8218_cells_reads_as_a_table_of_at_most_the_cap(
+    tmp_path: Path,
+) -> None:
+    """Regression (found by the long fuzz run, tests/test_fuzz.py): a title and one row of
+    8,218 cells took 2.5 s (every cell a column matched against every field of every kind);
+    the row is now cut to its first 1,000 cells, so the work is bounded by the cap."""
+    path = tmp_path / "wide.txt"
+    path.write_text("部门收支总表\n" + "1\t" * 8218 + "\n", encoding="utf-8")
+    doc = read_document(path)
+    assert [f.source.line for f in doc.findings if f.code == "row-too-wide"] == [2]
+    assert max(len(t.columns) for t in doc.tables) <= MAX_CELLS
