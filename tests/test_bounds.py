@@ -243,3 +243,21 @@ def test_a_title_and_a_row_of_8218_cells_reads_as_a_table_of_at_most_the_cap(
     doc = read_document(path)
     assert [f.source.line for f in doc.findings if f.code == "row-too-wide"] == [2]
     assert max(len(t.columns) for t in doc.tables) <= MAX_CELLS
+
+
+def test_a_page_over_the_character_cap_is_read_up_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cap on characters per page (100,000), lowered to 50 here: each page's first 50
+    characters are read and the rest of the page is reported, with its page."""
+    import opendata.read.pdf
+    from opendata.read.pdf import read_pdf_lines
+
+    pdf = many_pages(tmp_path / "dense.pdf", 2)
+    full, _ = read_pdf_lines(pdf)
+    monkeypatch.setattr(opendata.read.pdf, "MAX_PAGE_CHARS", 50)
+    lines, notes = read_pdf_lines(pdf)
+    dense = [(code, page) for code, _, page in notes if code == "page-too-dense"]
+    assert dense == [("page-too-dense", 2)]  # page 1, the cover, has fewer than 50
+    assert sum(len(x.text.replace("\t", "")) for x in lines if x.page == 2) <= 50
+    assert sum(len(x.text) for x in full if x.page == 2) > 50
