@@ -3,7 +3,8 @@
 :func:`~opendata.batch.plan.plan` turns the inputs (files, folders, patterns; see
 :mod:`opendata.batch.discover`) into :class:`Job` s, one per disclosure, kept on disk and read back
 one at a time. :func:`convert_job` is the whole work of one job, the same
-function in this process, in a local process pool (:func:`run`) and on a Dask cluster
+function in this process, in local worker processes (:func:`run`, :mod:`opendata.batch.pool`:
+one document at a time each, under a time limit) and on a Dask cluster
 (:mod:`opendata.batch.cluster`): it hashes the files, skips the job when a package made from the
 same bytes by the same opendata version is in the output folder, else reads the document and
 writes its package atomically. It returns a small :class:`~opendata.batch.convert.ConvertResult`,
@@ -12,7 +13,7 @@ checks for unchanged documents in the parent first (:func:`skip_unchanged`), so 
 worker round trip.
 
 Memory stays flat: the plan, the package names taken and the catalogue's rows are in spools
-(:mod:`opendata.batch.spool`), at most ``window`` jobs are in flight, workers are replaced after
+(:mod:`opendata.batch.spool`), one job per worker is in flight, workers are replaced after
 ``tasks_per_worker`` documents, and the parent keeps only what it needs to print.
 """
 
