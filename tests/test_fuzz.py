@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from opendata.audit import audit_document
@@ -163,6 +163,16 @@ _line = st.one_of(
     _long,
     st.sampled_from(["\x01", "\x1b[0m", "\x7f", "\r", "\u3000", "\ufeff", "\u200b"]),
 )
+#: A table as printed: its title, preamble lines, a header and rows (then lines of any kind).
+_block = st.tuples(
+    st.sampled_from(TITLES),
+    st.lists(st.sampled_from(PREAMBLE), max_size=3),
+    st.sampled_from(HEADERS),
+    st.lists(_row, min_size=1, max_size=15),
+).map(lambda b: [b[0], *b[1], b[2], *b[3]])
+_lines = st.lists(st.one_of(_line.map(lambda x: [x]), _block), max_size=12).map(
+    lambda parts: [x for part in parts for x in part]
+)
 _encoding = st.sampled_from(["utf-8", "utf-8-sig", "gb18030"])
 _damage = st.one_of(
     st.tuples(st.just("insert"), st.floats(0, 1), st.binary(min_size=1, max_size=8)),
@@ -187,14 +197,16 @@ def read_outcome(data: bytes, folder: Path) -> None:
             doc = read_document(path)
             audit_document(doc)
     except OpendataError as exc:
+        event(f"outcome: {type(exc).__name__}")
         assert exc.path is not None, exc  # the message names the file
         return
+    event(f"outcome: a document ({'with' if doc.tables else 'without'} tables)")
     assert doc.tables or doc.projects or doc.sections
 
 
 @settings(FUZZ)
 @given(
-    lines=st.lists(_line, max_size=60),
+    lines=_lines,
     encoding=_encoding,
     newline=st.sampled_from(["\n", "\r\n"]),
     damage=st.lists(_damage, max_size=2),
@@ -319,8 +331,10 @@ def load_outcome(root: Path) -> None:
             read_descriptor(root)
             audit_document(load_document(root))
     except OpendataError as exc:
+        event(f"outcome: {type(exc).__name__}")
         assert exc.path is not None, exc
         return
+    event("outcome: loaded")
 
 
 @settings(FUZZ)
