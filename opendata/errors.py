@@ -77,6 +77,11 @@ class WorkerError(OpendataError):
     exit_code = 7
 
 
+class TimeLimitError(WorkerError):
+    """A document took longer than the batch's time limit (``--timeout``); its worker was
+    stopped and the other documents are still converted."""
+
+
 class PushError(OpendataError):
     """The external store refused a graph or could not be reached (after the retries)."""
 

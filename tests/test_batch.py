@@ -210,7 +210,7 @@ def test_an_unexpected_error_is_reported_with_the_file(
 ) -> None:
     import opendata.batch.run
 
-    def boom(*paths: Path) -> None:
+    def boom(*paths: Path, **options: object) -> None:
         raise ValueError("a bug")
 
     monkeypatch.setattr(opendata.batch.run, "read_document", boom)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from opendata.errors import OpendataError, OutputError
 from opendata.model import Document, Finding
+from opendata.read.bounds import MAX_PAGES
 from opendata.read.document import read_document
 from opendata.write.package import WriteResult, package_name, write_package
 
@@ -59,6 +60,7 @@ def convert_one(
     strict: bool = False,
     taken: dict[str, str] | None = None,
     base: str | None = None,
+    max_pages: int = MAX_PAGES,
 ) -> ConvertResult:
     """Read ``paths`` as one disclosure and write its package under ``out_dir``.
 
@@ -67,7 +69,7 @@ def convert_one(
     """
     result = ConvertResult([str(p) for p in paths])
     try:
-        doc = read_document(*paths)
+        doc = read_document(*paths, max_pages=max_pages)
         result.counts = counts(doc)
         result.findings = doc.findings
         if strict and any(f.severity == "error" for f in doc.findings):
@@ -96,13 +98,22 @@ def convert(
     created: str | None = None,
     strict: bool = False,
     base: str | None = None,
+    max_pages: int = MAX_PAGES,
 ) -> list[ConvertResult]:
-    """Convert each input as its own disclosure, or all of them as one (``as_one``)."""
+    """Convert each input as its own disclosure, or all of them as one (``as_one``); of a
+    PDF, the first ``max_pages`` pages (0: every page)."""
     groups = [inputs] if as_one else [[p] for p in inputs]
     taken: dict[str, str] = {}
     return [
         convert_one(
-            group, out_dir, name=name, created=created, strict=strict, taken=taken, base=base
+            group,
+            out_dir,
+            name=name,
+            created=created,
+            strict=strict,
+            taken=taken,
+            base=base,
+            max_pages=max_pages,
         )
         for group in groups
     ]

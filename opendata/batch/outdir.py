@@ -109,6 +109,29 @@ def clean_leftovers(out_dir: Path) -> list[str]:
     return done
 
 
+def restore_moved_aside(out_dir: Path, pid: int) -> list[str]:
+    """After process ``pid`` was killed while writing: put back a package it had moved aside
+    (``.<name>.old-<pid>``) whose replacement never arrived, or remove it if it did. Call it
+    only under :class:`OutputLock`. Returns what was restored or removed."""
+    done: list[str] = []
+    suffix = f".old-{pid}"
+    aside: list[Path] = []
+    with contextlib.suppress(OSError), os.scandir(out_dir) as listing:
+        aside = [Path(e.path) for e in listing if e.name.endswith(suffix)]
+    for entry in aside:
+        match = _STAGING.match(entry.name)
+        if not match or match.group("pid") != str(pid) or entry.is_symlink():
+            continue
+        target = out_dir / match.group("name")
+        if not target.exists() and (entry / "datapackage.json").is_file():
+            entry.rename(target)
+            done.append(f"{entry.name} -> {target.name}")
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+            done.append(entry.name)
+    return done
+
+
 class OutputLock:
     """An exclusive lock on the output folder for one run (``flock`` on the folder itself).
 

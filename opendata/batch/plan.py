@@ -29,6 +29,7 @@ from opendata.batch.discover import (
 from opendata.batch.outdir import FileClaims, Known, MemoryClaims, iter_package_dirs, read_known
 from opendata.batch.spool import Spool
 from opendata.errors import InputError
+from opendata.read.bounds import MAX_PAGES
 from opendata.read.lines import source_name
 
 
@@ -42,6 +43,7 @@ class Options:
     strict: bool = False
     base: str | None = None
     incremental: bool = False  # skip a document whose package is up to date
+    max_pages: int = MAX_PAGES  # of a PDF, the pages read (0: every page)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 :func:`~opendata.batch.plan.plan` turns the inputs (files, folders, patterns; see
 :mod:`opendata.batch.discover`) into :class:`Job` s, one per disclosure, kept on disk and read back
 one at a time. :func:`convert_job` is the whole work of one job, the same
-function in this process, in a local process pool (:func:`run`) and on a Dask cluster
+function in this process, in local worker processes (:func:`run`, :mod:`opendata.batch.pool`:
+one document at a time each, under a time limit) and on a Dask cluster
 (:mod:`opendata.batch.cluster`): it hashes the files, skips the job when a package made from the
 same bytes by the same opendata version is in the output folder, else reads the document and
 writes its package atomically. It returns a small :class:`~opendata.batch.convert.ConvertResult`,
@@ -12,7 +13,7 @@ checks for unchanged documents in the parent first (:func:`skip_unchanged`), so 
 worker round trip.
 
 Memory stays flat: the plan, the package names taken and the catalogue's rows are in spools
-(:mod:`opendata.batch.spool`), at most ``window`` jobs are in flight, workers are replaced after
+(:mod:`opendata.batch.spool`), one job per worker is in flight, workers are replaced after
 ``tasks_per_worker`` documents, and the parent keeps only what it needs to print.
 """
 
@@ -20,9 +21,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
 from pathlib import Path
 
 from opendata.batch.convert import ConvertResult, counts
@@ -33,9 +31,11 @@ from opendata.batch.outdir import (
     OutputLock,
     SourceKey,
     clean_leftovers,
+    restore_moved_aside,
 )
 from opendata.batch.plan import Job, Options, Plan, plan
-from opendata.errors import OpendataError, OutputError, WorkerError
+from opendata.batch.pool import TIMEOUT, Outcome, Pool
+from opendata.errors import OpendataError, OutputError, TimeLimitError, WorkerError
 from opendata.read.document import read_document
 from opendata.read.lines import sha256_file, source_name
 from opendata.resources import VERSION
@@ -117,7 +117,7 @@ def convert_job(job: Job) -> ConvertResult:
         skipped = skip_unchanged(job)
         if skipped is not None:
             return skipped
-        doc = read_document(*job.paths)
+        doc = read_document(*job.paths, max_pages=options.max_pages)
         result.counts = counts(doc)
         result.counts["pages"] = pages_of(job.paths)
         result.findings = doc.findings
@@ -156,18 +156,22 @@ def run(
     jobs: int | None = None,
     tasks_per_worker: int = TASKS_PER_WORKER,
     worker: Callable[[Job], ConvertResult] = convert_job,
+    timeout: float | None = TIMEOUT,
 ) -> Iterator[ConvertResult]:
     """Convert the planned jobs, yielding each result as it is done (input errors first).
 
-    One job, or ``jobs=1``: in this process. Otherwise ``jobs`` worker processes (default: the
-    number of CPUs). The output folder is locked for the run and cleaned of what killed runs
-    left behind.
+    ``jobs`` worker processes (default: the number of CPUs), each document at most ``timeout``
+    seconds (0 or None: no limit; a document over it is reported and its worker replaced). A
+    single document, or ``jobs=1`` without a time limit, runs in this process, with no time
+    limit. The output folder is locked for the run and cleaned of what killed runs left
+    behind.
     """
     yield from the_plan.errors
     if not the_plan.count:
         return
     out_dir = the_plan.options.out_dir
     workers = max(1, min(jobs or os.cpu_count() or 1, the_plan.count))
+    here = workers == 1 and (the_plan.count == 1 or not timeout)
     if the_plan.batch:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -175,26 +179,39 @@ def run(
             raise OutputError(f"cannot create the output folder: {exc}", path=out_dir) from exc
     with OutputLock(out_dir):
         the_plan.leftovers = clean_leftovers(out_dir)
-        claims = MemoryClaims() if workers == 1 else FileClaims.new(out_dir)
+        claims = MemoryClaims() if here else FileClaims.new(out_dir)
         try:
             todo = _with_claims(the_plan.jobs(), claims)
-            if workers == 1:
+            if here:
                 for job in todo:
                     yield worker(job)
             else:
-                yield from _run_pool(todo, workers, tasks_per_worker, worker)
+                yield from _run_pool(todo, workers, tasks_per_worker, worker, timeout)
         finally:
             claims.remove()
 
 
-def _died(job: Job) -> ConvertResult:
-    return ConvertResult(
-        job.inputs,
-        error=WorkerError(
+def _failed(outcome: Outcome, timeout: float | None) -> ConvertResult:
+    """The result of a job whose worker gave none: it died, ran over the limit, or failed."""
+    job = outcome.job
+    if outcome.failure == "timeout":
+        error: WorkerError = TimeLimitError(
+            f"converting this document took longer than the time limit ({timeout:g} s, "
+            "--timeout); it was stopped",
+            path=job.paths[0],
+        )
+    elif outcome.failure == "died":
+        error = WorkerError(
             "the worker process converting this document died (crash or out of memory)",
             path=job.paths[0],
-        ),
-    )
+        )
+    else:
+        error = WorkerError(
+            f"unexpected error in the worker process ({outcome.failure}); "
+            "please report it with this file",
+            path=job.paths[0],
+        )
+    return ConvertResult(job.inputs, error=error)
 
 
 def _run_pool(
@@ -202,56 +219,34 @@ def _run_pool(
     workers: int,
     tasks_per_worker: int,
     worker: Callable[[Job], ConvertResult],
+    timeout: float | None,
 ) -> Iterator[ConvertResult]:
-    """A process pool with at most ``2 * workers`` jobs in flight.
-
-    When a worker process dies, the pool breaks and every job in flight fails with it: those
-    jobs are then run again one at a time, so that only the job that kills its worker again is
-    reported (as a :class:`WorkerError`) and every other one is converted.
-    """
-    context = get_context("spawn")  # required by max_tasks_per_child; no fork of our state
-    window = 2 * workers
+    """The jobs on a :class:`~opendata.batch.pool.Pool` of ``workers`` processes, one job each
+    at a time. A worker killed or dead may have been writing: a package it had moved aside
+    is put back at once, and its staging folder is removed at the end of the run."""
     queue = _Peek(todo)
-    suspects: list[Job] = []
-    while queue or suspects:
-        pool = ProcessPoolExecutor(
-            workers, mp_context=context, max_tasks_per_child=tasks_per_worker
-        )
-        running: dict[Future[ConvertResult], Job] = {}
-        broken = False
-        try:
-            while (queue or suspects or running) and not broken:
-                if suspects and not running:  # a suspect runs alone
-                    job = suspects.pop()
-                    future = pool.submit(worker, job)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        yield _died(job)
-                        broken = True
+    lost = False  # a worker was killed or died: clean up after it at the end
+    out_dir: Path | None = None
+    with Pool(workers, worker, tasks_per_worker=tasks_per_worker, timeout=timeout) as pool:
+        while queue or pool.busy:
+            while queue and pool.free:
+                job = queue.next()
+                out_dir = job.options.out_dir
+                skipped = skip_unchanged(job)  # cheap: no worker needed
+                if skipped is not None:
+                    yield skipped
                     continue
-                while queue and not suspects and len(running) < window:
-                    job = queue.next()
-                    skipped = skip_unchanged(job)  # cheap: no worker needed
-                    if skipped is not None:
-                        yield skipped
-                        continue
-                    running[pool.submit(worker, job)] = job
-                if not running:
+                pool.submit(job)
+            for outcome in pool.wait():
+                if outcome.result is not None:
+                    yield outcome.result
                     continue
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job = running.pop(future)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        suspects.append(job)
-                        broken = True
-            if broken:
-                suspects.extend(running.values())
-                running.clear()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+                if outcome.pid is not None and outcome.failure in ("timeout", "died"):
+                    lost = True
+                    restore_moved_aside(outcome.job.options.out_dir, outcome.pid)
+                yield _failed(outcome, timeout)
+    if lost and out_dir is not None:
+        clean_leftovers(out_dir)  # every worker has ended: what is hidden is a leftover
 
 
 class _Peek:

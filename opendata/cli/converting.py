@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 import click
 
 from opendata.batch.corpus import write_catalog
+from opendata.batch.pool import TIMEOUT
 from opendata.cli.main import EXIT_FINDINGS, location
 from opendata.errors import OpendataError, shown
+from opendata.read.bounds import MAX_PAGES
 
 if TYPE_CHECKING:
     from opendata.batch.convert import ConvertResult
@@ -54,6 +56,7 @@ def _convert(
     verbose: bool,
     progress: bool | None,
     base: str | None,
+    timeout: float,
 ) -> int:
     """Run the plan, print each result and the catalogue; the worst exit code."""
     from opendata.batch.progress import Progress
@@ -64,7 +67,7 @@ def _convert(
 
         results = run_on_dask(the_plan, scheduler)
     else:
-        results = run(the_plan, jobs=jobs)
+        results = run(the_plan, jobs=jobs, timeout=timeout)
     show = progress if progress is not None else sys.stderr.isatty()
     worst = 0
     try:
@@ -142,6 +145,24 @@ def _convert(
     help="Run the documents as tasks on a Dask cluster (tcp://host:8786); "
     "OUTPUT must be storage that every worker shares.",
 )
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=0),
+    default=MAX_PAGES,
+    show_default=True,
+    help="Read at most this many pages of a PDF; the pages after them are reported as not "
+    "read (0: no limit).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a document that takes longer than this in a worker process and report it; "
+    "the others go on (0: no limit; a single document, or -j 1 with no limit, runs in this "
+    "process without one).",
+)
 def convert_command(
     inputs: tuple[Path, ...],
     out_dir: Path,
@@ -156,6 +177,8 @@ def convert_command(
     force: bool,
     progress: bool | None,
     scheduler: str | None,
+    max_pages: int,
+    timeout: float,
 ) -> None:
     """Read disclosures (PDF or text) and write one data package per disclosure.
 
@@ -163,9 +186,11 @@ def convert_command(
     """
     from opendata.batch.run import Options, plan
 
-    options = Options(out_dir, name=name, created=created, strict=strict, base=base)
+    options = Options(
+        out_dir, name=name, created=created, strict=strict, base=base, max_pages=max_pages
+    )
     with plan(list(inputs), options, as_one=as_one, batch=batch, force=force) as the_plan:
-        worst = _convert(the_plan, jobs, scheduler, verbose, progress, base)
+        worst = _convert(the_plan, jobs, scheduler, verbose, progress, base, timeout)
     if worst:
         sys.exit(worst)
 

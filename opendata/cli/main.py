@@ -13,7 +13,8 @@ Exit codes (also in the README):
       or refused a request (bad token, no rights, invalid data), an external triple store
       refused a graph or could not be reached, or the Dask scheduler (``--dask``) cannot be
       reached (or Dask is not installed)
-7     a document hit an unexpected error (a bug) or its worker process died
+7     a document hit an unexpected error (a bug), its worker process died, or it ran over
+      the time limit of a batch (``--timeout``)
 ====  =====================================================================
 
 ``load``, ``query``, ``serve`` and ``push`` (SPARQL) use the same codes: a query that is not

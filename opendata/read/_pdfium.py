@@ -75,9 +75,9 @@ def _functions() -> SimpleNamespace:
     )
 
 
-def printed_chars(textpage: Any) -> list[RawChar]:
+def printed_chars(textpage: Any, limit: int | None = None) -> list[RawChar]:
     """The printed characters of a ``PdfTextPage`` (no whitespace, no control characters, none
-    without a box), in the text page's order.
+    without a box), in the text page's order; of its first ``limit`` characters only, if given.
 
     Generated characters (FPDFText_IsGenerated) are not asked about: pdfium generates only
     spaces and line breaks (CPDF_TextPage), which are whitespace and skipped anyway.
@@ -92,7 +92,10 @@ def printed_chars(textpage: Any) -> list[RawChar]:
     out = ctypes.byref(rect)
     chars: list[RawChar] = []
     append = chars.append
-    for i, text in enumerate(_page_text(raw_page, raw.FPDFText_CountChars(raw_page))):
+    count = raw.FPDFText_CountChars(raw_page)
+    if limit is not None:
+        count = min(count, limit)
+    for i, text in enumerate(_page_text(raw_page, count)):
         if text in _NOT_TEXT or text.isspace():
             continue
         if not char_box(handle, i, out):

@@ -23,6 +23,7 @@ from opendata.kinds.match import (
 from opendata.kinds.spec import TableKind
 from opendata.model import Document, Finding, OrgUnit, Section, Source, Table
 from opendata.read import prose as narrative
+from opendata.read.bounds import MAX_PAGES, bound_lines
 from opendata.read.generic import amounts_left_as_text, generic_table
 from opendata.read.lines import Line, is_pdf, read_lines, sha256_file, source_name
 from opendata.read.preamble import (
@@ -39,13 +40,17 @@ from opendata.read.tables import TableReader
 MAX_TITLE = 60
 
 
-def read_document(*paths: Path | str) -> Document:
-    """Read one disclosure from one or more files (tables and narrative published apart)."""
+def read_document(*paths: Path | str, max_pages: int = MAX_PAGES) -> Document:
+    """Read one disclosure from one or more files (tables and narrative published apart).
+
+    Of a PDF, the first ``max_pages`` pages are read (0: every page); the other caps on what
+    a file can make the reader hold are in :mod:`opendata.read.bounds`.
+    """
     files = [Path(p) for p in paths]
     doc = Document([source_name(f) for f in files], {})
     names: dict[str, str] = {}  # department name candidates: "key", "code", "title"
     for path in files:
-        lines, notes = _lines_of(path)
+        lines, notes = _lines_of(path, max_pages)
         doc.sha256[source_name(path)] = sha256_file(path)
         doc.findings.extend(notes)
         _read_lines(lines, source_name(path), doc, names)
@@ -88,13 +93,14 @@ def read_document(*paths: Path | str) -> Document:
     return doc
 
 
-def document_lines(path: Path | str) -> list[Line]:
+def document_lines(path: Path | str, *, max_pages: int = MAX_PAGES) -> list[Line]:
     """The numbered lines the reader sees in a file (PDF cells joined by tabs): for debugging."""
-    return _lines_of(Path(path))[0]
+    return _lines_of(Path(path), max_pages)[0]
 
 
-def _lines_of(path: Path) -> tuple[list[Line], list[Finding]]:
-    """Lines of a PDF (from positions) or of a text file, chosen by the file's content."""
+def _lines_of(path: Path, max_pages: int = MAX_PAGES) -> tuple[list[Line], list[Finding]]:
+    """Lines of a PDF (from positions) or of a text file, chosen by the file's content, cut to
+    the caps of :mod:`opendata.read.bounds` (each cut a finding)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(1024)
@@ -103,17 +109,24 @@ def _lines_of(path: Path) -> tuple[list[Line], list[Finding]]:
     if is_pdf(head):
         from opendata.read.pdf import read_pdf_lines
 
-        lines, notes = read_pdf_lines(path)
-        return lines, [
-            Finding("page-unreadable", message, Source(source_name(path), 0, page))
-            for message, page in notes
+        lines, notes = read_pdf_lines(path, max_pages=max_pages)
+        findings = [
+            Finding(
+                code,
+                message,
+                Source(source_name(path), 0, page),
+                severity="warning" if code == "page-unreadable" else "error",
+            )
+            for code, message, page in notes
         ]
+        return lines, findings + bound_lines(lines, source_name(path))
     text_lines, text_notes = read_lines(path)
     last = text_lines[-1].number if text_lines else 1
-    return text_lines, [
+    findings = [
         Finding("truncated", note, Source(source_name(path), last, None), severity="error")
         for note in text_notes
     ]
+    return text_lines, findings + bound_lines(text_lines, source_name(path))
 
 
 def _kinds_of(line: Line) -> list[TableKind]:

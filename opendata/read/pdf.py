@@ -15,7 +15,8 @@ from pathlib import Path
 
 from opendata.errors import InputError
 from opendata.read import _pdfium
-from opendata.read.layout import Char, Segment, page_lines
+from opendata.read.bounds import MAX_PAGE_CHARS, MAX_PAGES
+from opendata.read.layout import Char, PageLine, Segment, page_lines
 from opendata.read.lines import Line
 from opendata.read.unruled import Carried
 
@@ -98,15 +99,18 @@ def _box(
     return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def _chars(textpage: object, box: Callable[[float, float, float, float], Box]) -> list[Char]:
-    """The page's printed characters (no whitespace, no control characters) with their boxes.
+def _chars(
+    textpage: object, box: Callable[[float, float, float, float], Box], limit: int | None = None
+) -> list[Char]:
+    """The page's printed characters (no whitespace, no control characters) with their boxes,
+    of its first ``limit`` characters if given.
 
     ``textpage`` is the page's ``PdfTextPage`` and ``box`` its :func:`page_box`.
     """
     chars: list[Char] = []
     append = chars.append
     make = tuple.__new__  # Char(...) without the named tuple's own __new__
-    printed = _pdfium.printed_chars(textpage)
+    printed = _pdfium.printed_chars(textpage, limit)
     unrotated = getattr(box, "unrotated", None)
     if unrotated is None:
         for text, left, top, right, bottom, size in printed:
@@ -186,11 +190,19 @@ def _edge(out: list[Segment], a: tuple[float, float], b: tuple[float, float]) ->
         out.append(Segment(x0, min(y0, y1), x0, max(y0, y1)))
 
 
-def read_pdf_lines(path: Path) -> tuple[list[Line], list[tuple[str, int]]]:
-    """Every line of every page, with cells from the table grids; page numbers dropped.
+#: A note on part of a PDF not read: (finding code, message, page).
+Note = tuple[str, str, int]
 
-    Also returns notes on pages that could not be read, with their page numbers: the rest of
-    the document is still read.
+
+def read_pdf_lines(path: Path, *, max_pages: int = MAX_PAGES) -> tuple[list[Line], list[Note]]:
+    """Every line of the first ``max_pages`` pages (0: of every page), with cells from the
+    table grids; page numbers dropped.
+
+    Also returns notes on what was not read, with their pages: a page that cannot be read or
+    has no text layer (``page-unreadable``), characters of a page over
+    :data:`~opendata.read.bounds.MAX_PAGE_CHARS` (``page-too-dense``) and the pages over
+    ``max_pages`` (``pages-not-read``); the rest of the document is still read. Pages are read
+    one at a time and closed: memory does not grow with the page count beyond the lines.
     """
     import pypdfium2 as pdfium
 
@@ -204,29 +216,34 @@ def read_pdf_lines(path: Path) -> tuple[list[Line], list[tuple[str, int]]]:
             ) from exc
         raise InputError(f"the PDF cannot be opened: {reason}", path=path) from exc
     lines: list[Line] = []
-    notes: list[tuple[str, int]] = []
+    notes: list[Note] = []
     any_text = False
     carry: list[Carried | None] = [None]  # a table without vertical rules running on
     try:
-        for number in range(len(document)):
+        pages = len(document)
+        read = min(pages, max_pages) if max_pages > 0 else pages
+        for number in range(read):
             try:
-                page = document[number]
-                transform = page_transform(page)
-                box = page_box(page)
-                textpage = page.get_textpage()  # keep a reference while its handle is used
-                chars = _chars(textpage, box)
-                page_items = page_lines(chars, _segments(page, transform, box), carry)
+                chars, page_items = _page(document, number, notes, carry)
             except (pdfium.PdfiumError, ValueError, ZeroDivisionError, OverflowError) as exc:
-                notes.append((f"page {number + 1} cannot be read ({exc}); skipped", number + 1))
+                message = f"page {number + 1} cannot be read ({exc}); skipped"
+                notes.append(("page-unreadable", message, number + 1))
                 continue
             any_text = any_text or bool(chars)
             if not chars:
-                notes.append((f"page {number + 1} has no text layer (an image?)", number + 1))
+                message = f"page {number + 1} has no text layer (an image?)"
+                notes.append(("page-unreadable", message, number + 1))
             for k, item in enumerate(page_items):
                 edge = k in (0, len(page_items) - 1)
                 if edge and item.table is None and PAGE_NUMBER_RE.match(item.text):
                     continue  # page furniture: the printed page number
                 lines.append(Line(len(lines) + 1, item.text, number + 1))
+        if read < pages:
+            message = (
+                f"the PDF has {pages:,} pages, over the cap of {max_pages:,} (--max-pages): "
+                f"pages {read + 1:,} to {pages:,} are not read"
+            )
+            notes.append(("pages-not-read", message, read + 1))
     finally:
         document.close()
     if not any_text:
@@ -234,3 +251,29 @@ def read_pdf_lines(path: Path) -> tuple[list[Line], list[tuple[str, int]]]:
             "the PDF has no text layer (scanned images only); run OCR first", path=path
         )
     return lines, notes
+
+
+def _page(
+    document: object, number: int, notes: list[Note], carry: list[Carried | None]
+) -> tuple[list[Char], list[PageLine]]:
+    """The printed characters and the lines of one page; the page is closed after. ``carry``
+    passes a table without vertical rules on from page to page (see :func:`page_lines`)."""
+    page = document[number]  # type: ignore[index]
+    textpage = None
+    try:
+        transform = page_transform(page)
+        box = page_box(page)
+        textpage = page.get_textpage()  # keep a reference while its handle is used
+        count = textpage.count_chars()
+        if count > MAX_PAGE_CHARS:
+            message = (
+                f"page {number + 1} has {count:,} characters, over the cap of "
+                f"{MAX_PAGE_CHARS:,}: the rest of the page is not read"
+            )
+            notes.append(("page-too-dense", message, number + 1))
+        chars = _chars(textpage, box, MAX_PAGE_CHARS)
+        return chars, page_lines(chars, _segments(page, transform, box), carry)
+    finally:
+        if textpage is not None:
+            textpage.close()
+        page.close()
