@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import NamedTuple, cast
 
-from opendata.read.unruled import Carried, unruled_tables
+from opendata.read.unruled_pages import Carried, unruled_tables
 
 TOL = 2.0  # points: rules closer than this are the same rule
 
@@ -333,7 +333,7 @@ def page_lines(
     """All lines of one page, top to bottom: running text and table rows.
 
     ``carry`` holds, from one page to the next, the table without vertical rules that ran to
-    the foot of the previous page (see :class:`opendata.read.unruled.Carried`); give the same
+    the foot of the previous page (see :class:`opendata.read.unruled_pages.Carried`); give the same
     one-item list for every page of a document."""
     grids = find_grids(segments)
     inside: list[list[Char]] = [[] for _ in grids]

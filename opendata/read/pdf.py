@@ -18,7 +18,7 @@ from opendata.read import _pdfium
 from opendata.read.bounds import MAX_PAGE_CHARS, MAX_PAGES
 from opendata.read.layout import Char, PageLine, Segment, page_lines
 from opendata.read.lines import Line
-from opendata.read.unruled import Carried
+from opendata.read.unruled_pages import Carried
 
 Box = tuple[float, float, float, float]
 
